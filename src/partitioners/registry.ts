@@ -1,0 +1,47 @@
+/**
+ * Strategy registry: turns a spec such as "murmur2", "consistent_random" or "salted:8" into a Partitioner.
+ * Specs are `name[:arg[:arg...]]`; `names()` feeds CLI validation and help. Definitions live next to their
+ * strategies (core-strategies.ts: hashing/keyless/sticky; routing-strategies.ts: routing, composites,
+ * load-aware) and are collected here.
+ */
+import { UsageError } from '../errors.js';
+import type { Partitioner } from './types.js';
+import { coreStrategies } from './core-strategies.js';
+import { routingStrategies } from './routing-strategies.js';
+
+/** Options a strategy may need beyond its spec arguments (a field name, a mapping, a geo database path...). */
+export type StrategyOptions = Readonly<Record<string, unknown>>;
+
+export interface StrategyDefinition {
+  /** Spec name, e.g. "murmur2" or "salted". */
+  name: string;
+  /** One line for help output. */
+  description: string;
+  /** Argument synopsis after the name, e.g. ":<salts>" (empty when none). */
+  args?: string;
+  /** Builds an instance; throws UsageError on bad arguments. */
+  create(args: readonly string[], options: StrategyOptions): Partitioner;
+}
+
+const definitions = new Map<string, StrategyDefinition>();
+for (const d of [...coreStrategies, ...routingStrategies]) {
+  if (definitions.has(d.name)) throw new Error(`duplicate strategy definition "${d.name}"`);
+  definitions.set(d.name, d);
+}
+
+/** All strategy names, sorted. */
+export function strategyNames(): string[] {
+  return [...definitions.keys()].sort();
+}
+
+export function strategyDefinitions(): StrategyDefinition[] {
+  return strategyNames().map((n) => definitions.get(n)!);
+}
+
+/** Builds a partitioner from a spec like "murmur2" or "salted:8". Throws UsageError for unknown names. */
+export function createStrategy(spec: string, options: StrategyOptions = {}): Partitioner {
+  const [name = '', ...args] = spec.trim().split(':');
+  const def = definitions.get(name);
+  if (!def) throw new UsageError(`unknown strategy "${spec}"; known: ${strategyNames().join(', ')}`, 'E_STRATEGY');
+  return def.create(args, options);
+}

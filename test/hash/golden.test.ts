@@ -1,0 +1,39 @@
+// Every line of ../shared/golden/hash-vectors.jsonl (placements computed by librdkafka itself, see
+// ../shared/tools/hash-vectors.c) must match for murmur2, fnv1a and crc32 (librdkafka "consistent"),
+// for the key given as bytes and, when it is valid UTF-8, as a JS string.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { partitionForKey } from '../../src/hash/index.js';
+
+const path = new URL('../../../../shared/golden/hash-vectors.jsonl', import.meta.url);
+interface Vector { key_hex: string; partitions: number; murmur2: number; fnv1a: number; consistent: number }
+const vectors: Vector[] = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Vector);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+test('golden file is the full 3000-vector set', () => {
+  assert.equal(vectors.length, 3000);
+});
+
+for (const algo of ['murmur2', 'fnv1a', 'crc32'] as const) {
+  test(`${algo} matches every librdkafka golden vector (bytes and strings)`, () => {
+    let strings = 0;
+    for (const v of vectors) {
+      const bytes = Buffer.from(v.key_hex, 'hex');
+      const expected = algo === 'crc32' ? v.consistent : v[algo];
+      assert.equal(partitionForKey(bytes, v.partitions, algo), expected, `${algo} bytes ${v.key_hex} % ${v.partitions}`);
+      assert.equal(partitionForKey(new Uint8Array(bytes), v.partitions, algo), expected);
+      let s: string | undefined;
+      try {
+        s = utf8.decode(bytes);
+      } catch {
+        s = undefined;
+      }
+      if (s !== undefined) {
+        strings++;
+        assert.equal(partitionForKey(s, v.partitions, algo), expected, `${algo} string ${JSON.stringify(s)} % ${v.partitions}`);
+      }
+    }
+    assert.ok(strings > 1000, 'most vectors are valid UTF-8 and were also checked as strings');
+  });
+}
