@@ -50,7 +50,51 @@ export function probeBroker(host: string, port: number, timeoutMs: number): Prom
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * A Kafka-level probe: connects and sends an ApiVersions v0 request (valid before any SASL handshake, answered
+ * by every broker version), resolving ok on the first bytes back. It tells "accepts connections but does not
+ * answer requests" (overloaded, stuck, a network that delays replies) apart from "refuses connections",
+ * which a TCP probe cannot. `tls` wraps the connection for TLS listeners.
+ */
+export function probeKafka(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  tls?: import('node:tls').ConnectionOptions | true,
+): Promise<{ ok: boolean; error?: string }> {
+  return import('node:tls').then(
+    (tlsModule) =>
+      new Promise((resolve) => {
+        const clientId = Buffer.from('kpart-probe');
+        const req = Buffer.alloc(4 + 2 + 2 + 4 + 2 + clientId.length);
+        req.writeInt32BE(req.length - 4, 0);
+        req.writeInt16BE(18, 4); // ApiVersions
+        req.writeInt16BE(0, 6); // v0
+        req.writeInt32BE(1, 8); // correlation id
+        req.writeInt16BE(clientId.length, 12);
+        clientId.copy(req, 14);
+        const socket = tls
+          ? tlsModule.connect({ host, port, ...(typeof tls === 'object' ? tls : {}) }, () => socket.write(req))
+          : connect({ host, port }, () => socket.write(req));
+        const done = (ok: boolean, error?: string): void => {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(error === undefined ? { ok } : { ok, error });
+        };
+        const timer = setTimeout(() => done(false, `no Kafka answer within ${timeoutMs} ms`), timeoutMs);
+        socket.once('data', () => done(true));
+        socket.once('error', (e: NodeJS.ErrnoException) => done(false, e.code ?? e.message));
+        socket.once('end', () => done(false, 'connection closed without an answer'));
+      }),
+  );
+}
+
+/**
+ * Races `p` against a deadline; the loser's timer is cleared either way (a pending timer would keep a CLI
+ * process alive after its answer). The underlying request is not cancelled (KafkaJS has no cancellation), so
+ * callers also cap KafkaJS's own retries (see src/cli/cluster-options.ts).
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
@@ -60,34 +104,89 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
+/** The admin calls topology needs (a KafkaJS Admin, or a fake in unit tests). */
+export type TopologyAdmin = Pick<Admin, 'fetchTopicMetadata' | 'describeCluster'>;
+
 /** Metadata for one topic plus a reachability probe of every broker. */
-export async function describeTopicTopology(admin: Admin, topic: string, timeoutMs = 5000): Promise<TopicTopology> {
+export async function describeTopicTopology(admin: TopologyAdmin, topic: string, timeoutMs = 5000): Promise<TopicTopology> {
+  const all = await describeTopicsTopology(admin, [topic], timeoutMs);
+  return all.get(topic)!;
+}
+
+/**
+ * One metadata request and one probe per broker for several topics. A topic the cluster does not know throws
+ * E_NO_TOPIC naming it, or with `missing: 'skip'` is left out of the map (a poller watching several topics
+ * should not lose all of them because one was deleted).
+ */
+export async function describeTopicsTopology(
+  admin: TopologyAdmin,
+  topics: readonly string[],
+  timeoutMs = 5000,
+  options: { missing?: 'throw' | 'skip'; probe?: boolean } = {},
+): Promise<Map<string, TopicTopology>> {
   const [meta, cluster] = await withTimeout(
-    Promise.all([admin.fetchTopicMetadata({ topics: [topic] }), admin.describeCluster()]),
+    Promise.all([admin.fetchTopicMetadata({ topics: [...topics] }), admin.describeCluster()]),
     timeoutMs,
     'metadata request',
   );
-  const t = meta.topics.find((x) => x.name === topic);
-  if (!t) throw new ClusterError(`topic "${topic}" not found`, 'E_NO_TOPIC');
+  const known = topics.filter((topic) => meta.topics.some((x) => x.name === topic));
+  if (options.missing !== 'skip') {
+    const missing = topics.find((t) => !known.includes(t));
+    if (missing !== undefined) throw new ClusterError(`topic "${missing}" not found`, 'E_NO_TOPIC');
+  }
   const brokers: BrokerInfo[] = await Promise.all(
     [...cluster.brokers]
       .sort((a, b) => a.nodeId - b.nodeId)
       .map(async (b) => {
-        const probe = await probeBroker(b.host, b.port, Math.min(timeoutMs, 2000));
+        // probe: false trusts metadata alone (a listed leader counts as available).
+        const probe: { ok: boolean; error?: string } =
+          options.probe === false ? { ok: true } : await probeBroker(b.host, b.port, Math.min(timeoutMs, 2000));
         return probe.error === undefined
           ? { nodeId: b.nodeId, host: b.host, port: b.port, reachable: probe.ok }
           : { nodeId: b.nodeId, host: b.host, port: b.port, reachable: probe.ok, error: probe.error };
       }),
   );
   const reachable = new Set(brokers.filter((b) => b.reachable).map((b) => b.nodeId));
-  const partitions = [...t.partitions]
-    .sort((a, b) => a.partitionId - b.partitionId)
-    .map((p) => ({
-      partition: p.partitionId,
-      leader: p.leader,
-      replicas: [...p.replicas],
-      isr: [...p.isr],
-      leaderAvailable: p.leader >= 0 && reachable.has(p.leader),
-    }));
-  return { topic, brokers, partitions, leaderless: partitions.filter((p) => !p.leaderAvailable).map((p) => p.partition) };
+  const out = new Map<string, TopicTopology>();
+  for (const topic of known) {
+    const t = meta.topics.find((x) => x.name === topic)!;
+    const partitions = [...t.partitions]
+      .sort((a, b) => a.partitionId - b.partitionId)
+      .map((p) => ({
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: [...p.replicas],
+        isr: [...p.isr],
+        leaderAvailable: p.leader >= 0 && reachable.has(p.leader),
+      }));
+    out.set(topic, { topic, brokers, partitions, leaderless: partitions.filter((p) => !p.leaderAvailable).map((p) => p.partition) });
+  }
+  return out;
+}
+
+/**
+ * One line naming the brokers behind leaderless partitions, e.g.
+ * `leader broker 2 (127.0.0.1:39511) unreachable (ECONNREFUSED) for partitions 1, 4`. Undefined when all are fine.
+ */
+export function describeLeaderless(t: TopicTopology): string | undefined {
+  if (t.leaderless.length === 0) return undefined;
+  const byLeader = new Map<number, number[]>();
+  for (const p of t.partitions) {
+    if (p.leaderAvailable) continue;
+    const list = byLeader.get(p.leader) ?? [];
+    list.push(p.partition);
+    byLeader.set(p.leader, list);
+  }
+  const parts: string[] = [];
+  for (const [leader, ps] of [...byLeader].sort((a, b) => a[0] - b[0])) {
+    const b = t.brokers.find((x) => x.nodeId === leader);
+    const who =
+      leader < 0
+        ? 'no leader'
+        : b
+          ? `leader broker ${leader} (${b.host}:${b.port}) unreachable${b.error ? ` (${b.error})` : ''}`
+          : `leader broker ${leader} not in the cluster's broker list`;
+    parts.push(`${who} for partition${ps.length > 1 ? 's' : ''} ${ps.join(', ')}`);
+  }
+  return `topic "${t.topic}": ${parts.join('; ')}`;
 }

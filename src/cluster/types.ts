@@ -22,6 +22,10 @@ export interface PartitionSnapshot {
   /** Estimated lag in seconds from offset→time interpolation (kafka-lag-exporter style). */
   lagSeconds?: number;
   lagStatus?: LagStatus;
+  /** Which Burrow rule decided lagStatus (human-readable). */
+  lagStatusReason?: string;
+  /** Fraction of the Burrow window filled, 0..1 (Burrow's `complete`). */
+  windowComplete?: number;
 }
 
 export interface TopicSnapshot {
@@ -34,4 +38,6 @@ export interface TopicSnapshot {
   /** The last poll error, one line, when stale. */
   error?: string;
   partitions: PartitionSnapshot[];
+  /** When the poller last tried (ms since epoch); equals takenAt unless stale. */
+  lastAttemptAt?: number;
 }

@@ -2,7 +2,7 @@
  * CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) as librdkafka's `rd_crc32` used by its `consistent`
  * partitioner: `crc32(key) % partition_cnt` on the unsigned value. Table-driven, one byte at a time.
  */
-import { isAscii, keyBytes } from './bytes.js';
+import { isAscii, utf8At, utf8Count } from './bytes.js';
 
 const TABLE = (() => {
   const t = new Int32Array(256);
@@ -19,9 +19,16 @@ export function crc32(key: string | Uint8Array): number {
   let c = -1;
   if (typeof key === 'string' && isAscii(key)) {
     for (let i = 0; i < key.length; i++) c = TABLE[(c ^ key.charCodeAt(i)) & 0xff]! ^ (c >>> 8);
+  } else if (typeof key === 'string') {
+    // Non-ASCII string: stream its UTF-8 bytes, no allocation.
+    for (let i = 0; i < key.length; i++) {
+      let b = utf8At(key, i);
+      const n = utf8Count(b);
+      if (n === 4) i++;
+      for (let j = 0; j < n; j++, b >>>= 8) c = TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+    }
   } else {
-    const data = keyBytes(key);
-    for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+    for (let i = 0; i < key.length; i++) c = TABLE[(c ^ key[i]!) & 0xff]! ^ (c >>> 8);
   }
   return (c ^ -1) >>> 0;
 }

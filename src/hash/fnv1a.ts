@@ -3,7 +3,7 @@
  * signed 32-bit int. librdkafka's `fnv1a` partitioner then takes abs() of it before the modulo (Sarama's
  * hash partitioner does the same) — see `fnv1aPartition`.
  */
-import { isAscii, keyBytes } from './bytes.js';
+import { isAscii, utf8At, utf8Count } from './bytes.js';
 
 const OFFSET = 0x811c9dc5 | 0;
 const PRIME = 0x01000193;
@@ -14,8 +14,17 @@ export function fnv1a(key: string | Uint8Array): number {
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
     return h | 0;
   }
-  const data = keyBytes(key);
-  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, PRIME);
+  if (typeof key === 'string') {
+    // Non-ASCII string: stream its UTF-8 bytes, no allocation.
+    for (let i = 0; i < key.length; i++) {
+      let b = utf8At(key, i);
+      const n = utf8Count(b);
+      if (n === 4) i++;
+      for (let j = 0; j < n; j++, b >>>= 8) h = Math.imul(h ^ (b & 0xff), PRIME);
+    }
+    return h | 0;
+  }
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, PRIME);
   return h | 0;
 }
 
