@@ -38,6 +38,21 @@ export interface TestCluster {
 }
 
 let counter = 0;
+let liveClusters = 0;
+
+/**
+ * Safety net against a hung test file: node's test runner waits for a file's event loop to drain, so one
+ * leaked client (a consumer whose start timed out, a retry timer) would stall CI for its whole budget.
+ * Once no cluster is alive, an unref'd timer (it cannot itself keep the process up) ends the file after
+ * 15 s, saying so on stderr. Results already reported stand; the leak is named, not hidden.
+ */
+function armExitWatchdog(): void {
+  setTimeout(() => {
+    if (liveClusters > 0) return;
+    process.stderr.write('kpart test harness: handles still open 15 s after the last test cluster stopped (a leaked client?); ending this test file\n');
+    process.exit(process.exitCode ?? 0);
+  }, 15_000).unref();
+}
 function uniqueName(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}-${randomBytes(2).toString('hex')}`;
@@ -88,6 +103,7 @@ async function startMock(count: number): Promise<TestCluster> {
     return Promise.race([new Promise<string>((resolve) => pending.push(resolve)), exited]);
   };
   const hello = JSON.parse(await nextLine()) as { bootstrap: string; brokers: number };
+  liveClusters += 1;
   const brokers = hello.bootstrap.split(',');
 
   // One command at a time: replies are matched to commands by order.
@@ -131,6 +147,8 @@ async function startMock(count: number): Promise<TestCluster> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      liveClusters -= 1;
+      if (liveClusters === 0) armExitWatchdog();
       child.stdin.end();
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {

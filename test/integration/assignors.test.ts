@@ -3,7 +3,7 @@
 // every record of a 12-partition topic is consumed exactly once, by the member its partition is assigned to,
 // whether a KafkaJS member (kpart's assignor) or kcat (librdkafka's) computed the assignment as leader.
 // KPART_TEST_DEBUG=1 prints kcat's rebalance lines and the KafkaJS members' logs (for diagnosing the mock).
-import { test, before, after } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
@@ -20,10 +20,12 @@ const PARTITIONS = 12;
 const RECORDS = 240;
 let cluster: TestCluster;
 
-before(async () => {
+// A fresh mock cluster per test (they start in milliseconds): a group that misbehaved in one test cannot
+// disturb the coordinator state of the next.
+beforeEach(async () => {
   cluster = await startTestCluster({ brokers: 3 });
 });
-after(async () => {
+afterEach(async () => {
   await cluster?.stop();
 });
 
@@ -135,6 +137,7 @@ async function startKafkaJS(
   strategy: 'range' | 'roundrobin',
   member: Member,
   seen: Seen[],
+  started: Consumer[],
 ): Promise<Consumer> {
   const kafka = process.env['KPART_TEST_DEBUG']
     ? new Kafka({
@@ -155,6 +158,7 @@ async function startKafkaJS(
     ...testConsumerConfig,
     partitionAssigners: [strategy === 'range' ? kpartKafkaJS.range() : kpartKafkaJS.roundrobin()],
   });
+  started.push(consumer); // the caller's finally disconnects it even if this start times out
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     if (process.env['KPART_TEST_DEBUG'])
       process.stderr.write(`[${member.name}] join ${JSON.stringify(e.payload)}\n`);
@@ -203,13 +207,7 @@ async function runMixedGroup(
       child = startKcat(cluster.brokers, groupId, topic, strategy, kc, seen);
       await waitFor(() => kc.partitions.length === PARTITIONS, 'kcat alone owns all partitions', 20000);
     } else {
-      consumers.push(
-        await within(
-          15000,
-          startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen),
-          'first KafkaJS member',
-        ),
-      );
+      await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers), 'first KafkaJS member');
       await waitFor(() => k1.partitions.length === PARTITIONS, 'KafkaJS alone owns all partitions', 20000);
     }
     // Mock limit (librdkafka 2.0.2): the mock coordinator completes a sync as soon as the leader's SyncGroup
@@ -220,21 +218,9 @@ async function runMixedGroup(
     const slowed = kcatFirst && cluster.canInjectFaults;
     if (slowed) for (const id of cluster.brokerIds) await cluster.setRtt(id, 400);
     if (kcatFirst)
-      consumers.push(
-        await within(
-          15000,
-          startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen),
-          'KafkaJS member 1',
-        ),
-      );
+      await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers), 'KafkaJS member 1');
     else child = startKcat(cluster.brokers, groupId, topic, strategy, kc, seen);
-    consumers.push(
-      await within(
-        15000,
-        startKafkaJS(cluster.brokers, groupId, topic, strategy, k2, seen),
-        'KafkaJS member 2',
-      ),
-    );
+    await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k2, seen, consumers), 'KafkaJS member 2');
     await waitFor(
       () => settled(members),
       `group settles (${members.map((m) => `${m.name}=${m.partitions.join(',')}`).join(' ')})`,
@@ -322,6 +308,7 @@ test('sticky between KafkaJS members: when a third member joins, the two owners 
       ...testConsumerConfig,
       partitionAssigners: [kpartKafkaJS.sticky({ tracker: trackers[i]! })],
     });
+    consumers.push(consumer); // registered first: disconnected in finally even if the start times out
     trackers[i]!.track(consumer);
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       latest[i] = [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort(
@@ -331,7 +318,6 @@ test('sticky between KafkaJS members: when a third member joins, the two owners 
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async () => undefined });
-    consumers.push(consumer);
   };
   const settledOn = (n: number): boolean => {
     const all = latest.slice(0, n).flat();
