@@ -10,12 +10,11 @@
  * bounds (see heavy-hitters.ts).
  */
 import { UsageError } from '../errors.js';
-import { murmur2, partitionForKey, toPositive } from '../hash/index.js';
+import { murmur2, murmur2Range, partitionForKey, toPositive } from '../hash/index.js';
 import { createStrategy, type StrategyOptions } from '../partitioners/registry.js';
 import type { PartitionContext, Partitioner, RecordInfo } from '../partitioners/types.js';
 import { SpaceSaving, type SpaceSavingJSON } from './heavy-hitters.js';
 import { computeSkewMetrics, skewAlerts, type SkewAlert, type SkewMetrics } from './metrics.js';
-import { murmur2Range } from './range-hash.js';
 
 export interface AnalyzerOptions {
   partitions: number;

@@ -20,7 +20,7 @@
  * increment in O(1) — a heap would sift ~log2(capacity) levels on each eviction, the common case in long
  * tails. Nothing is allocated per record.
  */
-import { murmur2Range } from './range-hash.js';
+import { murmur2Range } from '../hash/index.js';
 
 export const PARTITION_NONE = -1;
 export const PARTITION_SPREAD = -2;

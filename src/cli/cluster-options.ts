@@ -21,7 +21,8 @@ import { connect as tlsConnect } from 'node:tls';
 import type { Command } from 'commander';
 import type { Admin, ISocketFactory, KafkaConfig, SASLOptions } from 'kafkajs';
 import { ClusterError, InputError, UsageError } from '../errors.js';
-import { probeKafka, withTimeout } from '../cluster/topology.js';
+import { describeLeaderless, describeTopicTopology, probeKafka } from '../cluster/topology.js';
+import { withTimeout } from '../util/timeout.js';
 import { parseChoice, parseDuration, parseList } from './options.js';
 
 export const SaslMechanism = { plain: 'plain', scramSha256: 'scram-sha-256', scramSha512: 'scram-sha-512' } as const;
@@ -164,6 +165,22 @@ export async function unreachableBootstrap(c: ClusterConnection): Promise<string
   return results.filter((x): x is string => x !== undefined);
 }
 
+/** Topology of `topics` read through the bootstrap brokers that answer; one line naming leaderless partitions' brokers. */
+async function nameLeaderless(c: ClusterConnection, down: readonly string[], topics: readonly string[]): Promise<string | undefined> {
+  const downAddrs = new Set(down.map((d) => d.split(' ')[0]));
+  const alive = c.brokers.filter((b) => !downAddrs.has(b));
+  if (alive.length === 0) return undefined;
+  const lines = await withAdmin({ ...c, brokers: alive, kafkaConfig: { ...c.kafkaConfig, brokers: alive } }, async (admin) => {
+    const out: string[] = [];
+    for (const topic of topics) {
+      const line = describeLeaderless(await describeTopicTopology(admin, topic, c.timeoutMs));
+      if (line) out.push(line);
+    }
+    return out;
+  });
+  return lines.length > 0 ? lines.join('; ') : undefined;
+}
+
 function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return (msg.split('\n').find((l) => l.trim()) ?? msg).trim();
@@ -237,7 +254,11 @@ export async function withAdmin<T>(c: ClusterConnection, fn: (admin: Admin) => P
  * withAdmin for CLI commands: errors become one ClusterError line (exit 1). When a request timed out or failed
  * without naming a broker, the bootstrap servers are probed so the message says which one is not answering.
  */
-export async function runClusterCommand<T>(c: ClusterConnection, fn: (admin: Admin) => Promise<T>): Promise<T> {
+export async function runClusterCommand<T>(
+  c: ClusterConnection,
+  fn: (admin: Admin) => Promise<T>,
+  topics: readonly string[] = [],
+): Promise<T> {
   try {
     return await withAdmin(c, fn);
   } catch (err) {
@@ -245,6 +266,11 @@ export async function runClusterCommand<T>(c: ClusterConnection, fn: (admin: Adm
     if (err instanceof ClusterError && (err.code === 'E_UNREACHABLE' || err.code === 'E_NO_TOPIC' || err.code === 'E_NO_OFFSETS' || /broker \d+ \(|not answering: /.test(err.message))) throw err;
     if (err instanceof UsageError || err instanceof InputError) throw err;
     const down = await unreachableBootstrap(c).catch(() => []);
+    // A request can fail on a dead broker before the command's own topology check ran (KafkaJS picked it as the
+    // seed). Ask the brokers that do answer for the topics' topology, so the message names the broker by node id
+    // and the partitions it led, exactly as when the check runs first.
+    const named = down.length > 0 && topics.length > 0 ? await nameLeaderless(c, down, topics).catch(() => undefined) : undefined;
+    if (named) throw new ClusterError(named, 'E_UNREACHABLE', { cause: err });
     const why = oneLine(err);
     const suffix = down.length > 0 ? `; not answering: ${down.join(', ')}` : '';
     throw new ClusterError(`${why}${suffix}`, err instanceof ClusterError ? err.code : 'E_CLUSTER', { cause: err });

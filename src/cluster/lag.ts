@@ -11,7 +11,7 @@ import { ClusterError } from '../errors.js';
 import { computeSkewMetrics } from '../analysis/metrics.js';
 import { worstStatus } from './burrow.js';
 import { PartitionMetrics } from './partition-metrics.js';
-import { withTimeout } from './topology.js';
+import { withTimeout } from '../util/timeout.js';
 import { ensureTopicsExist, type ClusterAdmin } from './offsets.js';
 import type { LagStatus, TopicSnapshot } from './types.js';
 

@@ -6,7 +6,8 @@
  */
 import type { Admin } from 'kafkajs';
 import { ClusterError } from '../errors.js';
-import { withTimeout, type TopologyAdmin } from './topology.js';
+import { withTimeout } from '../util/timeout.js';
+import type { TopologyAdmin } from './topology.js';
 
 /** The admin calls kpart's cluster layer uses; a KafkaJS Admin satisfies it, unit tests pass a fake. */
 export type ClusterAdmin = TopologyAdmin &

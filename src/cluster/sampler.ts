@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Analyzer, type AnalyzerStateJSON } from '../analysis/analyzer.js';
 import { ClusterError } from '../errors.js';
+import { withTimeout } from '../util/timeout.js';
 import type { StrategyOptions } from '../partitioners/registry.js';
 
 export interface SampleRange {
@@ -88,19 +89,6 @@ const debug = (msg: string): void => {
   if (process.env['KPART_DEBUG']) process.stderr.write(`[kpart sample ${process.pid}] ${msg}\n`);
 };
 const CLI_MAIN = new URL('../cli/main.js', import.meta.url).pathname;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ClusterError(`${what} did not answer within ${ms} ms`, 'E_TIMEOUT')),
-        ms,
-      );
-    }),
-  ]);
-}
 
 /**
  * Splits `sample` records over partitions in proportion to what each holds (largest remainders), so a

@@ -8,6 +8,7 @@
 import { connect } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { ClusterError } from '../errors.js';
+import { withTimeout } from '../util/timeout.js';
 
 export interface BrokerInfo {
   nodeId: number;
@@ -87,21 +88,6 @@ export function probeKafka(
         socket.once('end', () => done(false, 'connection closed without an answer'));
       }),
   );
-}
-
-/**
- * Races `p` against a deadline; the loser's timer is cleared either way (a pending timer would keep a CLI
- * process alive after its answer). The underlying request is not cancelled (KafkaJS has no cancellation), so
- * callers also cap KafkaJS's own retries (see src/cli/cluster-options.ts).
- */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ClusterError(`${what} did not answer within ${ms} ms`, 'E_TIMEOUT')), ms);
-    }),
-  ]);
 }
 
 /** The admin calls topology needs (a KafkaJS Admin, or a fake in unit tests). */

@@ -9,7 +9,7 @@ import { crc32 } from './crc32.js';
 import { fnv1a, fnv1aPartition } from './fnv1a.js';
 import { murmur2, toPositive } from './murmur2.js';
 
-export { murmur2, toPositive } from './murmur2.js';
+export { murmur2, murmur2Range, toPositive } from './murmur2.js';
 export { fnv1a } from './fnv1a.js';
 export { crc32 } from './crc32.js';
 export { keyBytes, type KeyInput } from './bytes.js';

@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SpaceSaving } from '../../src/analysis/heavy-hitters.js';
-import { murmur2Range } from '../../src/analysis/range-hash.js';
-import { murmur2 } from '../../src/hash/index.js';
+import { murmur2, murmur2Range } from '../../src/hash/index.js';
 
 function trueCounts(stream: string[]): Map<string, number> {
   const m = new Map<string, number>();

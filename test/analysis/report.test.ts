@@ -5,12 +5,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import { lorenzCurve, renderReport } from '../../src/analysis/report.js';
 import { createWorkload, feedWorkload } from '../../src/analysis/workloads.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 
 test('Lorenz curve: equality diagonal for even counts, sags for skewed ones', () => {
   assert.deepEqual(lorenzCurve([5, 5]), [
@@ -41,19 +39,7 @@ test(
     const path = join(dir, 'r.html');
     writeFileSync(path, html);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ offline: true });
       const page = await context.newPage();

@@ -216,3 +216,36 @@ export async function within<T>(ms: number, p: Promise<T>, what = 'operation'): 
 
 /** Consumer settings for tests: short fetch waits so disconnect is quick, fast heartbeats. */
 export const testConsumerConfig = { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250, rebalanceTimeout: 10000 } as const;
+
+/**
+ * Joins `group`, reads `total` records of `topic` from the beginning, then commits exactly `offsets`
+ * (partition → offset; an array's index is the partition) and leaves.
+ */
+export async function consumeThenCommit(
+  brokers: string[],
+  topic: string,
+  group: string,
+  total: number,
+  offsets: Record<number, number>,
+): Promise<void> {
+  const consumer = testKafka(brokers).consumer({ groupId: group, ...testConsumerConfig });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let seen = 0;
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async () => {
+          if (++seen === total) resolve();
+        },
+      });
+    });
+    await within(30000, done, `consuming ${total} records`);
+    await consumer.commitOffsets(
+      Object.entries(offsets).map(([p, offset]) => ({ topic, partition: Number(p), offset: String(offset) })),
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+}

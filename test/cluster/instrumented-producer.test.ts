@@ -7,6 +7,7 @@ import type { Kafka, Message, PartitionMetadata, ProducerRecord } from 'kafkajs'
 import { InstrumentedProducer, ProducerClosedError } from '../../src/cluster/instrumented-producer.js';
 import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
 import type { Partitioner } from '../../src/partitioners/types.js';
+import { seeded } from '../support/prng.js';
 
 type PartitionFn = (a: { topic: string; partitionMetadata: PartitionMetadata[]; message: Message }) => number;
 
@@ -180,7 +181,7 @@ test('partition count raised: after the metadata refresh hands 8 partitions inst
   // The client's metadata path: KafkaJS passes the refreshed partitionMetadata to the partitioner; the mock
   // broker cannot add partitions (no CreatePartitions), so the growth is simulated at that seam.
   const { kafka, producer } = fakeKafka(4);
-  const ip = new InstrumentedProducer(kafka, { strategy: new LoadAwarePartitioner({ random: mulberry(7) }) });
+  const ip = new InstrumentedProducer(kafka, { strategy: new LoadAwarePartitioner({ random: seeded(7) }) });
   await ip.connect();
   for (let i = 0; i < 20; i++) await ip.send({ topic: 't', messages: keyless(20) });
   assert.deepEqual(ip.deliveredCounts('t', 8).slice(4), [0, 0, 0, 0]);
@@ -201,7 +202,7 @@ test('partition count raised: after the metadata refresh hands 8 partitions inst
 
 test('latency feedback: a slow leader raises its partitions’ load and the load-aware strategy sends less keyless traffic there', async () => {
   const { kafka, producer } = fakeKafka(6);
-  const strategy = new LoadAwarePartitioner({ random: mulberry(42) });
+  const strategy = new LoadAwarePartitioner({ random: seeded(42) });
   const ip = new InstrumentedProducer(kafka, { strategy });
   await ip.connect();
   const slowShare = (counts: number[]): number =>
@@ -247,15 +248,3 @@ test('close() waits for in-flight sends, refuses new ones, disconnects once; han
   assert.equal(process.listenerCount('SIGTERM'), listenersBefore);
   await ip.close();
 });
-
-/** Small seeded PRNG so the random strategies are reproducible in tests. */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

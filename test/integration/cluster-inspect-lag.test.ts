@@ -3,7 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Consumer, Producer } from 'kafkajs';
-import { startTestCluster, testConsumerConfig, testKafka, within, type TestCluster } from '../broker/harness.js';
+import {
+  consumeThenCommit,
+  startTestCluster,
+  testConsumerConfig,
+  testKafka,
+  within,
+  type TestCluster,
+} from '../broker/harness.js';
 import { runCli } from '../cli/run-cli.js';
 import { partitionForKey } from '../../src/hash/index.js';
 import { inspectTopic, type InspectReport } from '../../src/cluster/inspect.js';
@@ -126,35 +133,12 @@ test('inspect of a topic that does not exist: one line, exit 1, and the topic is
   assert.equal(topics.includes(topic), false);
 });
 
-/** Consumes everything on `topic` once, then commits exactly `commit` (partition → offset). */
-async function commitExactly(topic: string, group: string, total: number, commit: Record<number, number>): Promise<void> {
-  const consumer = testKafka(cluster.brokers).consumer({ groupId: group, ...testConsumerConfig });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let seen = 0;
-    const done = new Promise<void>((resolve) => {
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async () => {
-          seen += 1;
-          if (seen === total) resolve();
-        },
-      });
-    });
-    await within(30000, done, `consuming ${total} records`);
-    await consumer.commitOffsets(Object.entries(commit).map(([p, offset]) => ({ topic, partition: Number(p), offset: String(offset) })));
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
 test('lag: the kafka-consumer-groups table after a consumer committed part of the data', async () => {
   const topic = cluster.uniqueName('lag');
   const group = cluster.uniqueName('g');
   await cluster.createTopic(topic, 3);
   await withProducer((p) => fill(p, topic, [20, 20, 20]));
-  await commitExactly(topic, group, 60, { 0: 20, 1: 5 });
+  await consumeThenCommit(cluster.brokers, topic, group, 60, { 0: 20, 1: 5 });
 
   const r = await runCli(['lag', '--brokers', brokers, '--group', group, '--topic', topic, '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -3,7 +3,7 @@
 // recovery period has passed. Bounded waits only (no timing assertions).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCluster, testConsumerConfig, testKafka, within, type TestCluster } from '../broker/harness.js';
+import { consumeThenCommit, startTestCluster, testKafka, within, type TestCluster } from '../broker/harness.js';
 import { PartitionMetrics, connectLoadAware } from '../../src/cluster/partition-metrics.js';
 import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
 
@@ -23,28 +23,6 @@ async function waitFor(what: string, cond: () => boolean, ms = 20000): Promise<v
     })(),
     what,
   );
-}
-
-/** Joins the group, reads `total` records, commits every partition's end offset, leaves. */
-async function catchUp(topic: string, group: string, total: number, ends: number[]): Promise<void> {
-  const consumer = testKafka(cluster.brokers).consumer({ groupId: group, ...testConsumerConfig });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let seen = 0;
-    const done = new Promise<void>((resolve) => {
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async () => {
-          if (++seen === total) resolve();
-        },
-      });
-    });
-    await within(30000, done, `consuming ${total} records`);
-    await consumer.commitOffsets(ends.map((offset, partition) => ({ topic, partition, offset: String(offset) })));
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 test('lag over the threshold excludes the partition from keyless traffic; catching up restores it after recovery', async () => {
@@ -67,7 +45,7 @@ test('lag over the threshold excludes the partition from keyless traffic; catchi
   };
   try {
     await send([10, 10, 10, 10]);
-    await catchUp(topic, group, 40, [10, 10, 10, 10]);
+    await consumeThenCommit(cluster.brokers, topic, group, 40, [10, 10, 10, 10]);
     metrics.start();
     await waitFor('a first snapshot', () => metrics.latest(topic)?.partitions.every((p) => p.lag === 0) === true);
     assert.deepEqual(lp.stats(Date.now(), 4).excluded, []);
@@ -82,7 +60,7 @@ test('lag over the threshold excludes the partition from keyless traffic; catchi
 
     // The group catches up; after the recovery period the partition is used again.
     // (It resumes from the committed offsets: only the 300 new records are read.)
-    await catchUp(topic, group, 300, [10, 10, 310, 10]);
+    await consumeThenCommit(cluster.brokers, topic, group, 300, [10, 10, 310, 10]);
     await waitFor('lag back to 0 in the snapshot', () => metrics.latest(topic)?.partitions[2]?.lag === 0);
     await waitFor('partition 2 restored', () => lp.stats(Date.now(), 4).excluded.length === 0);
     assert.equal(used().has(2), true);

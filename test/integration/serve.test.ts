@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   startTestCluster,
   testConsumerConfig,
@@ -16,10 +16,10 @@ import {
   within,
   type TestCluster,
 } from '../broker/harness.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 
 const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const DOCS_SCREENSHOT = new URL('../../../docs/dashboard.png', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
 
 let cluster: TestCluster;
 before(async () => {
@@ -185,19 +185,7 @@ test('dashboard in headless Chromium draws the live per-partition counts and lag
     }
     const expectedLag = totals.map((n, p) => n - Math.floor(first[p]! / 2));
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1280, height: 520 },
       extraHTTPHeaders: { authorization: `Bearer ${token}` },

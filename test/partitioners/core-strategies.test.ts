@@ -12,6 +12,7 @@ import { javaDefaultPartitioner } from '../../src/partitioners/java-default.js';
 import { LegacyPartitioner, RoundRobinPartitioner } from '../../src/partitioners/round-robin.js';
 import type { PartitionContext, RecordInfo } from '../../src/partitioners/types.js';
 import { UsageError } from '../../src/errors.js';
+import { seeded } from '../support/prng.js';
 
 const CORE = [
   'murmur2',
@@ -27,18 +28,6 @@ const CORE = [
   'roundrobin',
   'legacy',
 ];
-
-/** mulberry32: a small seeded PRNG so statistical tests are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random source whose draws give randomInt31() exactly the listed ints (then repeats the last). */
 function ints(...values: number[]): () => number {

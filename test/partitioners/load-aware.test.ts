@@ -5,7 +5,8 @@ import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
 import { CircuitBreaker } from '../../src/partitioners/circuit-breaker.js';
 import { createStrategy } from '../../src/partitioners/registry.js';
 import { partitionForKey } from '../../src/hash/index.js';
-import { counts, seeded } from './routing-helpers.js';
+import { counts } from './routing-helpers.js';
+import { seeded } from '../support/prng.js';
 
 const pick = (la: LoadAwarePartitioner, n: number, times: number, now: number, available?: number[]): number[] =>
   Array.from({ length: times }, () => la.partition({ key: null }, { partitionCount: n, now, available }));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createStrategy, strategyDefinitions } from '../../src/partitioners/registry.js';
 import { routingStrategies } from '../../src/partitioners/routing-strategies.js';
-import { seeded } from './routing-helpers.js';
+import { seeded } from '../support/prng.js';
 
 const specs: Array<[string, Record<string, unknown>, boolean]> = [
   // spec, options, deterministic for keyed records (given the same record)

@@ -4,12 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { startServer } from '../../src/web/server.js';
 import type { SnapshotSource } from '../../src/web/metrics.js';
 import type { TopicSnapshot } from '../../src/cluster/types.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 
 test('dashboard: stale data is flagged with the error, fresh data clears it, names are text', async (t) => {
   if (!existsSync(CHROMIUM))
@@ -31,19 +29,7 @@ test('dashboard: stale data is flagged with the error, fresh data clears it, nam
   };
   const source: SnapshotSource = { all: () => [current], onSnapshot: () => undefined };
   const server = await startServer({ source, port: 0, intervalMs: 1000 });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -19,7 +19,7 @@ import {
 } from '../cluster-options.js';
 import { parsePositiveInt } from '../options.js';
 import { printJson } from '../output.js';
-import { parseStrategies, writeReport } from './analyze.js';
+import { parseStrategies, reportIfRequested } from './analyze.js';
 
 export interface FromTopicFlags extends ClusterFlagValues {
   fromTopic?: string;
@@ -156,13 +156,10 @@ async function sampleOrWork(
     );
     process.stdout.write(renderAnalysis(result) + '\n');
   }
-  if (flags.report) {
-    const path = writeReport(
-      flags.report,
-      result,
-      'kpart analyze --from-topic',
-      `topic ${topic} (${result.records} records sampled)`,
-    );
-    if (!flags.json) process.stdout.write(`\nReport: ${path}\n`);
-  }
+  reportIfRequested(
+    flags,
+    result,
+    'kpart analyze --from-topic',
+    `topic ${topic} (${result.records} records sampled)`,
+  );
 }

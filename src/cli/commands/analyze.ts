@@ -81,6 +81,18 @@ export function writeReport(
   return abs;
 }
 
+/** `--report FILE`: writes the HTML report and, unless --json, names it on stdout. */
+export function reportIfRequested(
+  flags: { report?: string | undefined; json?: boolean | undefined },
+  result: AnalysisResult,
+  title: string,
+  source: string,
+): void {
+  if (!flags.report) return;
+  const path = writeReport(flags.report, result, title, source);
+  if (!flags.json) process.stdout.write(`\nReport: ${path}\n`);
+}
+
 /**
  * A progress bar on stderr, only on a TTY and only once the work has taken more than a second
  * (short runs stay quiet; pipes and CI logs never get control characters).
@@ -208,15 +220,7 @@ export function register(program: Command): void {
       }
       const result = analyzer.result();
       outputAnalysis(result, flags.json === true);
-      if (flags.report) {
-        const path = writeReport(
-          flags.report,
-          result,
-          'kpart analyze',
-          file && file !== '-' ? file : 'stdin',
-        );
-        if (!flags.json) process.stdout.write(`\nReport: ${path}\n`);
-      }
+      reportIfRequested(flags, result, 'kpart analyze', file && file !== '-' ? file : 'stdin');
       if (flags.stats) printStats(started, result.records);
     });
 }

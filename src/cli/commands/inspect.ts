@@ -61,7 +61,7 @@ export function register(program: Command): void {
   addClusterOptions(cmd).action(async (flags: InspectFlags) => {
     const conn = resolveClusterOptions(flags);
     const intervalMs = flags.interval !== undefined ? parseDuration('--interval', flags.interval) : 0;
-    const report = await runClusterCommand(conn, (admin) => inspectTopic(admin, flags.topic, { intervalMs, timeoutMs: conn.timeoutMs }));
+    const report = await runClusterCommand(conn, (admin) => inspectTopic(admin, flags.topic, { intervalMs, timeoutMs: conn.timeoutMs }), [flags.topic]);
     if (flags.json) printJson(report);
     else process.stdout.write(renderInspect(report) + '\n');
   });

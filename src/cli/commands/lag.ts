@@ -87,6 +87,7 @@ export function register(program: Command): void {
           ? { onSample: (i: number, n: number) => process.stderr.write(`\rsample ${i}/${n}${i === n ? '\n' : ''}`) }
           : {}),
       }),
+      flags.topic ?? [],
     );
     if (flags.json) printJson(report);
     else process.stdout.write(renderLag(report) + '\n');

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { ClusterError, UsageError } from '../../errors.js';
+import { withTimeout } from '../../util/timeout.js';
 import { PartitionMetrics } from '../../cluster/partition-metrics.js';
 import { startServer, type KpartServer } from '../../web/server.js';
 import {
@@ -30,19 +31,6 @@ export interface ServeCommandOptions {
 
 function collectList(flag: string) {
   return (raw: string, prev: string[] | undefined): string[] => [...(prev ?? []), ...parseList(flag, raw)];
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ClusterError(`${what} did not answer within ${ms} ms`, 'E_TIMEOUT')),
-        ms,
-      );
-    }),
-  ]);
 }
 
 /** Topics to watch when none were named: every non-internal topic the cluster lists. */

@@ -7,7 +7,7 @@ import { Analyzer } from '../../analysis/analyzer.js';
 import { Rng } from '../../analysis/prng.js';
 import { createWorkload, feedWorkload, parseWorkloadSpec, WorkloadKind } from '../../analysis/workloads.js';
 import { parseInteger, parsePositiveInt } from '../options.js';
-import { outputAnalysis, parseStrategies, printStats, STRATEGY_HELP, writeReport } from './analyze.js';
+import { outputAnalysis, parseStrategies, printStats, reportIfRequested, STRATEGY_HELP } from './analyze.js';
 
 export interface WorkloadFlags {
   workload: string;
@@ -92,15 +92,12 @@ export function register(program: Command): void {
       feedWorkload(analyzer, workload, w.records);
       const result = analyzer.result();
       outputAnalysis(result, flags.json === true);
-      if (flags.report) {
-        const path = writeReport(
-          flags.report,
-          result,
-          'kpart simulate',
-          `workload ${w.spec}, ${w.records} records, ${w.keys} keys, seed ${w.seed}`,
-        );
-        if (!flags.json) process.stdout.write(`\nReport: ${path}\n`);
-      }
+      reportIfRequested(
+        flags,
+        result,
+        'kpart simulate',
+        `workload ${w.spec}, ${w.records} records, ${w.keys} keys, seed ${w.seed}`,
+      );
       if (flags.stats) printStats(started, result.records);
     });
 }
