@@ -2,7 +2,7 @@
  * CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) as librdkafka's `rd_crc32` used by its `consistent`
  * partitioner: `crc32(key) % partition_cnt` on the unsigned value. Table-driven, one byte at a time.
  */
-import { isAscii, utf8At, utf8Count } from './bytes.js';
+import { isAscii, utf8At, utf8Count, type KeyInput } from './bytes.js';
 
 const TABLE = (() => {
   const t = new Int32Array(256);
@@ -14,8 +14,9 @@ const TABLE = (() => {
   return t;
 })();
 
-/** Unsigned 32-bit CRC-32 of the key's bytes (strings as UTF-8). */
-export function crc32(key: string | Uint8Array): number {
+/** Unsigned 32-bit CRC-32 of the key's bytes (strings as UTF-8); a null/undefined key is zero bytes (→ 0). */
+export function crc32(key: KeyInput): number {
+  if (key == null) return 0;
   let c = -1;
   if (typeof key === 'string' && isAscii(key)) {
     for (let i = 0; i < key.length; i++) c = TABLE[(c ^ key.charCodeAt(i)) & 0xff]! ^ (c >>> 8);

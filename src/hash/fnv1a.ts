@@ -3,13 +3,15 @@
  * signed 32-bit int. librdkafka's `fnv1a` partitioner then takes abs() of it before the modulo (Sarama's
  * hash partitioner does the same) — see `fnv1aPartition`.
  */
-import { isAscii, utf8At, utf8Count } from './bytes.js';
+import { isAscii, utf8At, utf8Count, type KeyInput } from './bytes.js';
 
 const OFFSET = 0x811c9dc5 | 0;
 const PRIME = 0x01000193;
 
-export function fnv1a(key: string | Uint8Array): number {
+/** A null/undefined key hashes as zero bytes (librdkafka `rd_fnv1a(NULL, 0)`). */
+export function fnv1a(key: KeyInput): number {
   let h = OFFSET;
+  if (key == null) return h;
   if (typeof key === 'string' && isAscii(key)) {
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
     return h | 0;

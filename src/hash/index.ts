@@ -8,18 +8,23 @@ import { UsageError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import { fnv1a, fnv1aPartition } from './fnv1a.js';
 import { murmur2, toPositive } from './murmur2.js';
+import type { KeyInput } from './bytes.js';
 
 export { murmur2, murmur2Range, toPositive } from './murmur2.js';
 export { fnv1a } from './fnv1a.js';
 export { crc32 } from './crc32.js';
 export { keyBytes, type KeyInput } from './bytes.js';
 
-export const HashAlgorithm = { murmur2: 'murmur2', fnv1a: 'fnv1a', crc32: 'crc32' } as const;
+/** Hash algorithms; `consistent` is librdkafka's name for crc32 and is accepted as an alias. */
+export const HashAlgorithm = { murmur2: 'murmur2', fnv1a: 'fnv1a', crc32: 'crc32', consistent: 'consistent' } as const;
 export type HashAlgorithm = (typeof HashAlgorithm)[keyof typeof HashAlgorithm];
 
-/** Partition of a non-null key under `algorithm`, exactly as Java/librdkafka place it. */
+/**
+ * Partition of a key under `algorithm`, exactly as Java/librdkafka place it. A null/undefined key is hashed
+ * as zero bytes, which is where librdkafka's murmur2/fnv1a/consistent partitioners put null keys.
+ */
 export function partitionForKey(
-  key: string | Uint8Array,
+  key: KeyInput,
   partitionCount: number,
   algorithm: HashAlgorithm = 'murmur2',
 ): number {
@@ -32,6 +37,7 @@ export function partitionForKey(
     case 'fnv1a':
       return fnv1aPartition(fnv1a(key), partitionCount);
     case 'crc32':
+    case 'consistent':
       return crc32(key) % partitionCount;
     default:
       throw new UsageError(`unknown hash algorithm "${String(algorithm)}"`, 'E_ALGORITHM');

@@ -9,7 +9,10 @@
  * Buffer per key and multiplies with Long objects).
  */
 
+import type { KeyInput } from './bytes.js';
+
 const SEED = 0x9747b28c;
+const EMPTY = new Uint8Array(0);
 const M = 0x5bd1e995;
 
 /**
@@ -157,9 +160,13 @@ function murmur2Utf8(s: string): number {
   return h | 0;
 }
 
-/** Java `Utils.murmur2`: signed 32-bit hash of the key's bytes (strings as UTF-8). */
-export function murmur2(key: string | Uint8Array): number {
+/**
+ * Java `Utils.murmur2`: signed 32-bit hash of the key's bytes (strings as UTF-8). A null/undefined key hashes
+ * as zero bytes, as librdkafka's `rd_murmur2(NULL, 0)` does for its `murmur2` partitioner (Java never hashes null).
+ */
+export function murmur2(key: KeyInput): number {
   if (typeof key === 'string') return murmur2String(key);
+  if (key == null) return murmur2Range(EMPTY, 0, 0);
   return murmur2Range(key, 0, key.length);
 }
 

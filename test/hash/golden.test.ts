@@ -37,3 +37,21 @@ for (const algo of ['murmur2', 'fnv1a', 'crc32'] as const) {
     assert.ok(strings > 1000, 'most vectors are valid UTF-8 and were also checked as strings');
   });
 }
+
+test('null and undefined keys hash as zero bytes (librdkafka), matching the golden empty-key placements', () => {
+  const empties = vectors.filter((v) => v.key_hex === '');
+  assert.ok(empties.length > 0, 'the golden file has empty-key vectors');
+  for (const v of empties) {
+    for (const key of [null, undefined]) {
+      assert.equal(partitionForKey(key, v.partitions, 'murmur2'), v.murmur2);
+      assert.equal(partitionForKey(key, v.partitions, 'fnv1a'), v.fnv1a);
+      assert.equal(partitionForKey(key, v.partitions, 'crc32'), v.consistent);
+    }
+  }
+});
+
+test('"consistent" is accepted as librdkafka\'s name for crc32', () => {
+  for (const v of vectors.slice(0, 200)) {
+    assert.equal(partitionForKey(Buffer.from(v.key_hex, 'hex'), v.partitions, 'consistent'), v.consistent);
+  }
+});
