@@ -60,7 +60,7 @@ function byteLength(v: unknown): number {
 }
 
 function headersOf(h: Message['headers']): RecordInfo['headers'] {
-  if (h === undefined) return undefined;
+  if (h === undefined || h === null || typeof h !== 'object') return undefined;
   const out: Record<string, string | Uint8Array | undefined> = {};
   for (const [k, v] of Object.entries(h))
     out[k] = Array.isArray(v) ? (v[0] as string | Buffer | undefined) : (v as string | Buffer | undefined);
@@ -81,7 +81,7 @@ export function kafkaJsPartitionFunction(
   const availCache = new WeakMap<readonly PartitionMetadata[], { v: readonly number[] | undefined }>();
   let lastMetadata: readonly PartitionMetadata[] | null = null; // one-entry cache in front of the WeakMap
   let lastAvailable: readonly number[] | undefined;
-  return ({ topic, partitionMetadata, message }: PartitionerArgs): number => {
+  const place = ({ topic, partitionMetadata, message }: PartitionerArgs): number => {
     let available: readonly number[] | undefined;
     if (availableOverride) {
       available = availableOverride(topic, partitionMetadata) ?? availableFromMetadata(partitionMetadata);
@@ -121,6 +121,26 @@ export function kafkaJsPartitionFunction(
       headers: headersOf(message.headers),
     };
     return p.partition(record, ctx);
+  };
+  if (fallback === false) return place;
+  return (args: PartitionerArgs): number => {
+    try {
+      return place(args);
+    } catch {
+      // Building the record or context threw before the (fallback-wrapped) strategy ran: a throwing
+      // `available` or `decodeValue` callback, headers that are not an object, a key that cannot be
+      // stringified... The send must not fail: place the bare record (key, explicit partition) instead.
+      const m = args?.message;
+      const key = m?.key;
+      const partition = m?.partition;
+      return p.partition(
+        {
+          key: typeof key === 'string' || key instanceof Uint8Array ? key : null,
+          partition: typeof partition === 'number' ? partition : undefined,
+        },
+        { topic: args?.topic, partitionCount: args?.partitionMetadata?.length ?? 0 },
+      );
+    }
   };
 }
 

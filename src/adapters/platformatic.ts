@@ -80,12 +80,11 @@ export function platformaticPartitioner(
   const counters = new Map<string, number>();
   let calls = 0;
   let unknownMetadata = 0;
-  const fn = (
+  const place = (
     message: PlatformaticMessageLike,
     key: Buffer | undefined,
     context: { metadata: PlatformaticMetadataLike | undefined },
   ): number => {
-    calls++;
     const topic = message.topic;
     const meta = context?.metadata?.topics.get(topic);
     let partitionCount = meta?.partitionsCount;
@@ -127,6 +126,22 @@ export function platformaticPartitioner(
       timestamp: message.timestamp === undefined ? undefined : Number(message.timestamp),
     };
     return p.partition(record, ctx);
+  };
+  const fn = (
+    message: PlatformaticMessageLike,
+    key: Buffer | undefined,
+    context: { metadata: PlatformaticMetadataLike | undefined },
+  ): number => {
+    calls++;
+    if (fallback === false) return place(message, key, context);
+    try {
+      return place(message, key, context);
+    } catch {
+      // Reading metadata or a caller's callback (`partitionCount`, `available`) threw before the
+      // fallback-wrapped strategy ran. The send must not fail: Java's keyed rule (exact after the client's
+      // modulo), else partition 0.
+      return key instanceof Uint8Array ? murmur2(key) & 0x7fffffff : 0;
+    }
   };
   return Object.assign(fn, { stats: () => ({ calls, unknownMetadata }) });
 }

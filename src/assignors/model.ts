@@ -49,7 +49,7 @@ function cmp(a: string, b: string): number {
 
 export function validateGroup(group: GroupDescription): void {
   if (group === null || typeof group !== 'object') throw new InputError('group must be an object');
-  if (group.topics === null || typeof group.topics !== 'object')
+  if (group.topics === null || typeof group.topics !== 'object' || Array.isArray(group.topics))
     throw new InputError('group "topics" must be an object of topic → partition count');
   for (const [t, n] of Object.entries(group.topics)) {
     if (!Number.isSafeInteger(n) || n < 0)

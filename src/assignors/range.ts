@@ -73,7 +73,9 @@ export function rangeAssign(group: GroupDescription): AssignmentResult {
     }
     for (const list of groups.values()) {
       if (list.length > 1) {
-        const numPartitions = g.topicStart[list[0]!.t + 1]! - g.topicStart[list[0]!.t]!;
+        // Java passes the grouping key, `partitionRacks.size()`: 0 when none of the consumers has a rack
+        // (topics of any partition counts then share the group, and this pass assigns nothing).
+        const numPartitions = list[0]!.partitionRacks?.length ?? 0;
         const remaining = Array.from(list[0]!.consumers);
         for (let p = 0; p < numPartitions && remaining.length > 0; p++) {
           const idx = remaining.findIndex((m) =>

@@ -32,7 +32,7 @@ import type { AssignmentResult, GroupDescription } from './types.js';
 export interface StickyTarget {
   /** Target owner per global partition id (-1 when nobody subscribes to its topic). */
   owner: Int32Array;
-  /** Partitions whose owner changes from a valid previous owner, or that several members claimed. */
+  /** Partitions changing owner from a previous (valid or stale) claim, or that several members claimed. */
   transferring: Uint8Array;
   valid: ValidOwnership;
 }
@@ -66,12 +66,35 @@ export function stickyTarget(g: CompiledGroup): StickyTarget {
     if ((prev !== -1 && owner[p] !== prev) || (valid.multiClaimed[p] === 1 && owner[p] !== -1))
       transferring[p] = 1;
   }
+  // A member of an older generation still reports (and may still consume) what it owned: its claim does not
+  // count for the target, but a partition it reports going to a member that did not report it is one it must
+  // revoke first, so it is withheld for a round too (Java's computePartitionsTransferringOwnership works on
+  // the reported owned partitions; otherwise the leader's validateCooperativeAssignment check fails).
+  const M = g.members.length;
+  let stale = false;
+  for (let m = 0; m < M && !stale; m++) stale = valid.owned[m]!.length !== g.reportedOwned[m]!.length;
+  if (stale) {
+    const keptByReporter = new Uint8Array(g.totalPartitions);
+    for (let m = 0; m < M; m++) {
+      const own = g.reportedOwned[m]!;
+      for (let i = 0; i < own.length; i++) if (owner[own[i]!] === m) keptByReporter[own[i]!] = 1;
+    }
+    for (let m = 0; m < M; m++) {
+      const own = g.reportedOwned[m]!;
+      for (let i = 0; i < own.length; i++) {
+        const p = own[i]!;
+        if (owner[p] !== -1 && owner[p] !== m && keptByReporter[p] === 0) transferring[p] = 1;
+      }
+    }
+  }
   return { owner, transferring, valid };
 }
 
 /**
  * Port of Java's `AbstractStickyAssignor.constrainedAssign` (post KAFKA-12464). Members are visited in
- * `MemberInfo` order where Java iterates a HashMap, so the result does not depend on arrival order.
+ * member-id order: Java iterates a HashMap over the owned partitions (we pick a fixed order, so the result
+ * does not depend on arrival order) and then `Collections.sort`s both unfilled-member lists by member id,
+ * not by `group.instance.id`, so static members deal in member-id order too.
  */
 function constrainedAssign(g: CompiledGroup, valid: ValidOwnership): Int32Array {
   const M = g.members.length;
@@ -90,7 +113,7 @@ function constrainedAssign(g: CompiledGroup, valid: ValidOwnership): Int32Array 
   let exact: number[] = [];
 
   const T = g.topicNames.length;
-  for (let m = 0; m < M; m++) {
+  for (const m of byMemberId(g)) {
     // Java filters owned partitions to the subscribed topics (`allTopics.contains(tp.topic())`).
     let own = valid.owned[m]!;
     if (own.some((p) => g.subscribed[m * T + g.partitionTopic[p]!] === 0))
@@ -148,6 +171,14 @@ function constrainedAssign(g: CompiledGroup, valid: ValidOwnership): Int32Array 
       }
     }
   return owner;
+}
+
+/** Member indexes in member-id order (the `MemberInfo` order already is, unless some member is static). */
+function byMemberId(g: CompiledGroup): Iterable<number> {
+  const idx = Array.from({ length: g.members.length }, (_, m) => m);
+  if (g.members.every((m) => m.instanceId === undefined)) return idx;
+  const ids = g.memberIds;
+  return idx.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
 }
 
 /** Lazy binary min-heap of members keyed by (partition count, member index). */

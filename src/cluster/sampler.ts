@@ -118,6 +118,24 @@ export function splitSample(
   return available.map((a, i) => ({ partition: a.partition, start: a.low, stop: a.low + quota[i]! }));
 }
 
+/**
+ * Connects a KafkaJS client within the timeout; when that fails (a broker that accepts connections but never
+ * answers), disconnects it before rethrowing: KafkaJS keeps the pending request and its timers alive otherwise,
+ * and the process would print its error and then never exit.
+ */
+async function connectOrClose(
+  client: { connect(): Promise<void>; disconnect(): Promise<void> },
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  try {
+    await withTimeout(client.connect(), timeoutMs, what);
+  } catch (err) {
+    await withTimeout(client.disconnect(), Math.min(timeoutMs, 3000), 'disconnect').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Reads the topic's offsets (bounded) and fixes the sample ranges. */
 export async function planSample(admin: Admin, options: SampleOptions): Promise<SamplePlan> {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -208,7 +226,7 @@ export async function runSampleWorker(
   const analyzer = newAnalyzer(plan, options.strategyOptions);
   const stops = new Map(plan.ranges.map((r) => [r.partition, r.stop]));
   const admin = kafka.admin();
-  await withTimeout(admin.connect(), timeoutMs, 'connecting');
+  await connectOrClose(admin, timeoutMs, 'connecting');
   let done = false;
   try {
     if (await planComplete(admin, plan, timeoutMs)) return analyzer.toJSON();
@@ -346,7 +364,7 @@ export async function runSampleWorkerProcess(
 ): Promise<void> {
   const state = await runSampleWorker(kafka, plan, { timeoutMs });
   const producer = kafka.producer({ allowAutoTopicCreation: true });
-  await withTimeout(producer.connect(), timeoutMs, 'connecting the results producer');
+  await connectOrClose(producer, timeoutMs, 'connecting the results producer');
   try {
     const partial: WorkerPartial = {
       type: 'kpart.sample.partial',
@@ -371,7 +389,7 @@ export async function sampleTopic(kafka: Kafka, options: SampleOptions): Promise
   const timeoutMs = options.timeoutMs ?? 10_000;
   const workers = options.workers ?? 1;
   const admin = kafka.admin();
-  await withTimeout(admin.connect(), timeoutMs, 'connecting');
+  await connectOrClose(admin, timeoutMs, 'connecting');
   let plan: SamplePlan;
   try {
     plan = await planSample(admin, options);
@@ -404,7 +422,7 @@ async function coordinate(
   const merged = newAnalyzer(plan, options.strategyOptions);
   const perWorker: number[] = [];
   const admin = kafka.admin();
-  await withTimeout(admin.connect(), timeoutMs, 'connecting');
+  await connectOrClose(admin, timeoutMs, 'connecting');
   // A real cluster may forbid auto-creation: create the results topic; the mock (no CreateTopics from KafkaJS)
   // falls back to auto-creation by the first metadata request.
   await withTimeout(

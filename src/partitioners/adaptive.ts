@@ -20,7 +20,7 @@
  * partition whose leader disappears (not in `ctx.available`) is left at once, not after its batch fills.
  */
 import { murmur2 } from '../hash/murmur2.js';
-import { availableOrNull, randomInt31 } from './common.js';
+import { availableOrNull, noneAvailable, randomInt31 } from './common.js';
 import { StickyBase, type StickyOptions } from './sticky.js';
 import type { PartitionContext } from './types.js';
 
@@ -125,7 +125,8 @@ export class AdaptivePartitioner extends StickyBase {
     const avail = availableOrNull(ctx);
     // Load pushed for the topic, else load pushed without a topic ('' = every topic).
     const l = this.adaptive ? (this.loads.get(topic) ?? this.loads.get('')) : undefined;
-    if (l !== undefined && n >= 2) {
+    // Java builds load stats only from partitions with a leader: with none at all it has no stats (uniform).
+    if (l !== undefined && n >= 2 && !noneAvailable(ctx)) {
       const p = this.weighted(l, avail, n, random);
       if (p >= 0) return p;
     }

@@ -43,22 +43,77 @@ export function isEmptyKey(key: string | Uint8Array): boolean {
   return key.length === 0;
 }
 
+// One-entry memo for `normalizedAvailable`: adapters hand the same array for every record until metadata changes.
+let memoInput: readonly number[] | null = null;
+let memoCount = -1;
+let memoLength = -1;
+let memoOutput: readonly number[] | null = null;
+// Behind it, one entry per array (several topics interleaved each keep their own list).
+const normalizedCache = new WeakMap<readonly number[], { count: number; length: number; out: readonly number[] | null }>();
+
 /**
- * Partitions a keyless record may go to: `ctx.available` when given and non-empty, else all partitions
- * (Java `BuiltInPartitioner.nextPartition`: "We don't have available partitions, just pick one among all").
- * Returns null to mean "all of 0..n-1" without allocating.
+ * `ctx.available` as the strategies may rely on it: strictly ascending partition ids within
+ * [0, partitionCount), or null when every partition is available (undefined, or the list covers them all).
+ * An empty result means no partition has a leader. Ids outside the topic (stale metadata, a caller's list),
+ * duplicates and any order are tolerated: they are dropped, merged and sorted, so no strategy answers an
+ * out-of-range partition and none depends on the order leaders were listed in.
+ */
+export function normalizedAvailable(ctx: PartitionContext): readonly number[] | null {
+  const a = ctx.available;
+  if (a === undefined || a === null) return null;
+  const n = ctx.partitionCount;
+  if (a === memoInput && n === memoCount && a.length === memoLength) return memoOutput;
+  const cached = normalizedCache.get(a);
+  if (cached !== undefined && cached.count === n && cached.length === a.length) {
+    memoInput = a;
+    memoCount = n;
+    memoLength = a.length;
+    memoOutput = cached.out;
+    return cached.out;
+  }
+  let clean = true;
+  let prev = -1;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (!(Number.isInteger(v) && v > prev && v < n)) {
+      clean = false;
+      break;
+    }
+    prev = v;
+  }
+  const list = clean
+    ? a
+    : [...new Set(a.filter((v) => Number.isInteger(v) && v >= 0 && v < n))].sort((x, y) => x - y);
+  const out = list.length >= n ? null : list;
+  memoInput = a;
+  memoCount = n;
+  memoLength = a.length;
+  memoOutput = out;
+  normalizedCache.set(a, { count: n, length: a.length, out });
+  return out;
+}
+
+/**
+ * Partitions a keyless record may go to: `ctx.available` (normalized) when it names at least one partition of
+ * the topic, else all partitions (Java `BuiltInPartitioner.nextPartition`: "We don't have available
+ * partitions, just pick one among all"). Returns null to mean "all of 0..n-1" without allocating.
  */
 export function availableOrNull(ctx: PartitionContext): readonly number[] | null {
-  const a = ctx.available;
-  if (a === undefined || a.length === 0 || a.length >= ctx.partitionCount) return null;
-  return a;
+  const a = normalizedAvailable(ctx);
+  return a === null || a.length === 0 ? null : a;
+}
+
+/** True when `ctx.available` is given but names no partition of the topic: no leader at all. */
+export function noneAvailable(ctx: PartitionContext): boolean {
+  const a = normalizedAvailable(ctx);
+  return a !== null && a.length === 0;
 }
 
 /** True when partition p is available in ctx (undefined `available` = all are). */
 export function isAvailable(ctx: PartitionContext, p: number): boolean {
-  const a = ctx.available;
-  if (a === undefined || a.length >= ctx.partitionCount) return true;
-  // `available` is ascending (types.ts contract): binary search.
+  const a = normalizedAvailable(ctx);
+  if (a === null) return true;
+  // Normalized `available` is strictly ascending: binary search.
   let lo = 0;
   let hi = a.length - 1;
   while (lo <= hi) {

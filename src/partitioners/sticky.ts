@@ -7,7 +7,8 @@
  * one; otherwise draw `availablePartitions.get(random % size)` until it differs from the previous sticky
  * partition. Java switches on a new batch (onNewBatch); here the batch boundary is batch-boundary.ts's rule
  * (by default `batch.size` = 16384 bytes of key + value). A sticky partition that lost its leader is left at
- * once (Java would keep filling a batch that waits for a leader; in a Node send path that is a failed send).
+ * once (Java would keep filling a batch that waits for a leader; in a Node send path that is a failed send),
+ * unless no partition has a leader at all: then it is kept, as there is nothing better to switch to.
  */
 import { murmur2 } from '../hash/murmur2.js';
 import {
@@ -26,6 +27,7 @@ import {
   explicitPartition,
   isAvailable,
   isNullKey,
+  noneAvailable,
   oneHot,
   randomInt31,
   topicKey,
@@ -42,6 +44,15 @@ export interface StickyOptions extends BatchBoundaryOptions {
 /** Per-topic slot state with a "full" flag: the switch happens lazily, with the next record's context. */
 export interface TopicSlot extends StickySlot {
   full: boolean;
+}
+
+/**
+ * True when the sticky partition p should be left because its leader is gone while another partition has one.
+ * With no leader anywhere there is nothing better to switch to: the partition is kept (as Java keeps
+ * appending to its batch) instead of being re-drawn on every record.
+ */
+function lostLeader(ctx: PartitionContext, p: number): boolean {
+  return !isAvailable(ctx, p) && !noneAvailable(ctx);
 }
 
 /**
@@ -99,7 +110,7 @@ export abstract class StickyBase implements Partitioner {
       s.full ||
       s.partition < 0 ||
       s.partition >= n ||
-      !isAvailable(ctx, s.partition) ||
+      lostLeader(ctx, s.partition) ||
       timeExpired(b, s, now)
     ) {
       s.partition = this.nextPartition(ctx, topic, s.partition);
@@ -126,7 +137,7 @@ export abstract class StickyBase implements Partitioner {
       !s.full &&
       s.partition >= 0 &&
       s.partition < ctx.partitionCount &&
-      isAvailable(ctx, s.partition)
+      !lostLeader(ctx, s.partition)
     ) {
       return oneHot(ctx.partitionCount, s.partition);
     }
@@ -145,17 +156,21 @@ export class StickyPartitioner extends StickyBase {
 
   /** Java `StickyPartitionCache.nextPartition`. */
   protected nextPartition(ctx: PartitionContext, _topic: string, previous: number): number {
+    const n = ctx.partitionCount;
+    // No partition has a leader: one random draw among all, no "differ from the previous" loop.
+    if (noneAvailable(ctx)) return randomInt31(this.random) % n;
     const avail = availableOrNull(ctx);
-    if (avail === null) {
-      const n = ctx.partitionCount;
-      if (n === 1) return 0;
-      let p = previous;
-      while (p < 0 || p === previous) p = randomInt31(this.random) % n;
-      return p;
+    const size = avail === null ? n : avail.length;
+    if (size === 1) return avail === null ? 0 : avail[0]!;
+    // Draw until the new partition differs from the previous one. Java loops on ThreadLocalRandom; an
+    // injected (possibly constant) random source could loop forever, so after a bounded number of draws
+    // take the candidate after the last draw instead — one that differs, as size >= 2 distinct ids.
+    let i = randomInt31(this.random) % size;
+    let p = avail === null ? i : avail[i]!;
+    for (let tries = 1; p === previous; tries++) {
+      i = tries < 64 ? randomInt31(this.random) % size : (i + 1) % size;
+      p = avail === null ? i : avail[i]!;
     }
-    if (avail.length === 1) return avail[0]!;
-    let p = previous;
-    while (p < 0 || p === previous) p = avail[randomInt31(this.random) % avail.length]!;
     return p;
   }
 }

@@ -26,7 +26,9 @@ export interface PartitionContext {
   partitionCount: number;
   /**
    * Partitions whose leader is available, ascending. Keyless strategies spread over these only
-   * (Java `Cluster.availablePartitionsForTopic`). Undefined means all partitions are available.
+   * (Java `Cluster.availablePartitionsForTopic`). Undefined means all partitions are available, `[]` that none
+   * is. Taken as a set: ids outside [0, partitionCount), duplicates and order are tolerated (common.ts
+   * `normalizedAvailable`).
    */
   available?: readonly number[] | undefined;
   /** Current time in ms; defaults to Date.now() where a strategy needs time. */

@@ -17,7 +17,8 @@ export interface CacheOptions {
   maxEntries?: number;
   /**
    * Which records may be cached. Default: string keys without an explicit partition. Only safe for strategies
-   * whose answer depends on nothing but the key and the partition count (murmur2, fnv1a, consistent...).
+   * whose answer depends on nothing but the key and the partition count (murmur2, fnv1a, consistent...). The
+   * empty key is never stored (it is counted as a miss).
    */
   cacheable?: (record: RecordInfo, ctx: PartitionContext) => boolean;
 }
@@ -60,6 +61,12 @@ export function withCache(inner: Partitioner, options: CacheOptions = {}): Cache
         maps.set(n, m);
       }
       const key = record.key;
+      if (key.length === 0) {
+        // Never stored: `consistent_random` (and `random`) place the empty key like no key (random / sticky),
+        // so a cached first answer would pin it to whichever partition came first.
+        stats.misses++;
+        return inner.partition(record, ctx);
+      }
       const hit = m.get(key);
       if (hit !== undefined) {
         stats.hits++;

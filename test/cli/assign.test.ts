@@ -116,3 +116,49 @@ test('assign: bad file, bad JSON, bad group and unknown strategy exit 2 with one
     assert.equal(r.stdout, '');
   }
 });
+
+test('assign: "topics" given as an array (not topic → count) exits 2 with one line', async () => {
+  const r = await runCli([
+    'assign',
+    '--strategy',
+    'range',
+    '--input',
+    file('arr.json', { topics: [3], members: [{ id: 'c1', topics: ['0'] }] }),
+    '--json',
+  ]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /topics/);
+});
+
+test('assign: an absurd partition count exits 2 with one line instead of exhausting memory', async () => {
+  const r = await runCli(
+    [
+      'assign',
+      '--strategy',
+      'range',
+      '--input',
+      file('huge.json', { topics: { orders: 99999999999 }, members: [{ id: 'c1', topics: ['orders'] }] }),
+    ],
+    { timeoutMs: 20000 },
+  );
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^kpart: .*99999999999 partitions in all/);
+});
+
+test('assign: the README group.json example gives c1 every partition', async () => {
+  const readmeGroup = {
+    topics: { orders: 6 },
+    members: [{ id: 'c1', topics: ['orders'], owned: { orders: [0] }, generation: 3, rack: 'a' }],
+    weights: { orders: [120, 80, 75, 10, 5, 5] },
+  };
+  for (const strategy of ['sticky', 'range', 'roundrobin', 'load-aware']) {
+    const r = await runCli(['assign', '--strategy', strategy, '--input', file('readme.json', readmeGroup), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { assignment: { c1: { orders: [0, 1, 2, 3, 4, 5] } } }, strategy);
+  }
+  const coop = await runCli(['assign', '--strategy', 'cooperative-sticky', '--input', file('readme.json', readmeGroup), '--json']);
+  assert.equal(coop.code, 0, coop.stderr);
+  assert.deepEqual(JSON.parse(coop.stdout), { assignment: { c1: { orders: [0, 1, 2, 3, 4, 5] } }, revoked: { c1: {} } });
+});

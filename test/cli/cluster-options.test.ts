@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Socket } from 'node:net';
 import { describeConnection, resolveClusterOptions, PASSWORD_ENV } from '../../src/cli/cluster-options.js';
 import { UsageError, InputError } from '../../src/errors.js';
 import { runCli } from './run-cli.js';
@@ -83,4 +84,22 @@ test('inspect/lag usage errors exit 2 with one line; an unreachable broker exits
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), 'kpart: cannot reach broker 127.0.0.1:1 (ECONNREFUSED)');
   assert.ok(!r.stderr.includes('hunter2') && !r.stdout.includes('hunter2'));
+});
+
+test('analyze --from-topic against a broker that accepts but never answers: exit 1, one line naming it, no hang', async () => {
+  const held: Socket[] = [];
+  const server = createServer((s) => void held.push(s)); // accepts, never answers
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const r = await runCli(['analyze', '--from-topic', 't', '--brokers', `127.0.0.1:${port}`, '--timeout', '1s'], {
+      timeoutMs: 30000,
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^kpart: cannot reach broker 127\\.0\\.0\\.1:${port} `));
+  } finally {
+    for (const s of held) s.destroy();
+    server.close();
+  }
 });

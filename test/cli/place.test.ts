@@ -110,3 +110,34 @@ test('place: missing FILE and unknown strategy exit 2 with one line', async () =
   );
   oneLineError(await runCli(['place', '-p', '8'], { input: 'a\n' }), /--strategy/);
 });
+
+test('place: a huge key (64 MiB on one line, read in many chunks) is placed in linear time', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpart-place-huge-'));
+  const file = join(dir, 'keys.txt');
+  const huge = 'x\u20ac'.repeat(16 * 1024 * 1024); // 64 MiB of UTF-8, far more than one read chunk
+  writeFileSync(file, `first\n${huge}\nlast`);
+  // Joining the chunks of a line once per chunk made this quadratic (about a minute); linear is ~1 s.
+  const r = await runCli(['place', '-s', 'murmur2', '-p', '37', file], { timeoutMs: 20_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trimEnd().split('\n').map(Number), [
+    partitionForKey('first', 37),
+    partitionForKey(huge, 37),
+    partitionForKey('last', 37),
+  ]);
+});
+
+test('place: a directory as FILE exits 2 with one line (not an internal EISDIR error)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpart-place-dir-'));
+  oneLineError(await runCli(['place', '-s', 'murmur2', '-p', '8', dir]), /cannot read .*: is a directory/);
+});
+
+test('place: the README example prints 8, 8, 9', async () => {
+  const r = await runCli(['place', '--strategy', 'murmur2', '--partitions', '12'], { input: 'user-1\nuser-2\n\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '8\n8\n9\n');
+});
+
+test('place --hex: a binary line is shown escaped, never as raw control bytes', async () => {
+  const r = await runCli(['place', '-s', 'murmur2', '-p', '8', '--hex'], { input: Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x0d, 0x41, 0x0a]) });
+  oneLineError(r, /^kpart: line 1: not a hex-encoded key: "\\x1b\[2J\\xff\\x0dA"$/);
+});

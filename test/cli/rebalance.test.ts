@@ -141,3 +141,13 @@ test('rebalance: bad scenario, assignor or member exit 2 with one line', async (
     assert.equal(r.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('rebalance: a scale-out beyond the consumer limit exits 2 at once instead of running without end', async () => {
+  const r = await runCli(
+    ['rebalance', '--partitions', '100000', '--consumers', '10000', '--scenario', 'scale-out:+99999999'],
+    { timeoutMs: 20000 },
+  );
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^kpart: --scenario scale-out:\+99999999 would grow the group to \d+ consumers \(limit 10000\)/);
+});

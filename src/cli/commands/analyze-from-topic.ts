@@ -5,7 +5,7 @@
  * KPART_SAMPLE_PLAN; connection flags are passed on, a SASL password only through the environment).
  */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { ClusterError, KpartError, UsageError } from '../../errors.js';
 import { PLAN_ENV, runSampleWorkerProcess, sampleTopic, type SamplePlan } from '../../cluster/sampler.js';
 import { renderAnalysis } from '../../analysis/render.js';
 import {
@@ -14,6 +14,7 @@ import {
   PASSWORD_ENV,
   resolveClusterOptions,
   trackingSocketFactory,
+  unreachableBootstrap,
   type ClusterConnection,
   type ClusterFlagValues,
 } from '../cluster-options.js';
@@ -97,6 +98,16 @@ export async function runFromTopic(file: string | undefined, flags: FromTopicFla
   const kafka = new Kafka({ ...conn.kafkaConfig, socketFactory: sockets.factory });
   try {
     await sampleOrWork(kafka, conn, flags, topic);
+  } catch (err) {
+    // As inspect/lag/serve do: a connection that fails or times out names the bootstrap servers not answering.
+    if (err instanceof KpartError && err.code !== 'E_TIMEOUT') throw err;
+    sockets.destroyAll(); // first: KafkaJS would keep reconnecting while the probe waits
+    const down = await unreachableBootstrap(conn).catch(() => []);
+    if (down.length > 0)
+      throw new ClusterError(`cannot reach broker${down.length > 1 ? 's' : ''} ${down.join(', ')}`, 'E_UNREACHABLE', {
+        cause: err,
+      });
+    throw err;
   } finally {
     sockets.destroyAll();
   }

@@ -159,6 +159,12 @@ interface AnalyzeFlags {
   stats?: boolean;
 }
 
+/** Options of `analyze` that only mean something with --from-topic (attribute names). */
+const FROM_TOPIC_ONLY = new Set([
+  'sample', 'workers', 'brokers', 'saslMechanism', 'saslUsername', 'saslPassword', 'ssl', 'sslCa', 'sslCert',
+  'sslKey', 'timeout', 'clientId',
+]);
+
 export function register(program: Command): void {
   // --from-topic (sampling a live topic) lives in analyze-from-topic.ts; it adds its flags here.
   addFromTopicOptions(program.command('analyze'))
@@ -183,10 +189,16 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar (it only shows on a TTY anyway)')
     .addOption(new Option('--no-fast', 'parse every JSONL line with JSON.parse').hideHelp())
     .addOption(new Option('--stats', 'print elapsed time and peak RSS to stderr').hideHelp())
-    .action(async (file: string | undefined, flags: AnalyzeFlags) => {
+    .action(async (file: string | undefined, flags: AnalyzeFlags, cmd: Command) => {
       const started = performance.now();
       if ((flags as { fromTopic?: string }).fromTopic !== undefined)
         return runFromTopic(file, flags as unknown as FromTopicFlags);
+      // Cluster flags without --from-topic would be ignored (and without FILE, stdin read instead): refuse them.
+      const clusterOnly = cmd.options.find(
+        (o) =>
+          FROM_TOPIC_ONLY.has(o.attributeName()) && cmd.getOptionValueSource(o.attributeName()) === 'cli',
+      );
+      if (clusterOnly) throw new UsageError(`${clusterOnly.long ?? clusterOnly.flags} needs --from-topic`);
       if (flags.partitions === undefined)
         throw new UsageError("required option '-p, --partitions <N>' not specified");
       const partitions = parsePositiveInt('--partitions', flags.partitions, 1_000_000);

@@ -24,6 +24,9 @@ interface AssignFlags {
   json?: boolean;
 }
 
+/** Total partitions a group file may describe (the benchmarks go to 1,000,000). */
+export const MAX_PARTITIONS = 10_000_000;
+
 /** Reads and validates a group file; every problem is an InputError (exit 2, one line). */
 export function readGroupFile(path: string): GroupDescription {
   let text: string;
@@ -41,6 +44,14 @@ export function readGroupFile(path: string): GroupDescription {
     throw new InputError(`${path} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   validateGroup(parsed as GroupDescription);
+  // A group file is checked before any assignor builds per-partition state: a mistyped count such as
+  // 99999999999 would otherwise run until memory runs out instead of failing with one line.
+  const total = Object.values((parsed as GroupDescription).topics).reduce((a, n) => a + n, 0);
+  if (total > MAX_PARTITIONS) {
+    throw new InputError(
+      `${path}: ${total} partitions in all, more than kpart assign handles (${MAX_PARTITIONS}); check the counts`,
+    );
+  }
   return parsed as GroupDescription;
 }
 

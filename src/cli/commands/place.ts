@@ -6,7 +6,7 @@
  * stdout back-pressure.
  */
 import type { Command } from 'commander';
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { createStrategy, strategyNames } from '../../partitioners/registry.js';
@@ -27,7 +27,13 @@ async function openInput(file: string | undefined): Promise<Readable> {
   if (file === undefined || file === '-') return process.stdin;
   const stream = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
+    stream.once('open', (fd: number) => {
+      // open(2) succeeds on a directory; reading it would fail later with EISDIR (exit 1), so refuse it here.
+      if (fstatSync(fd).isDirectory()) {
+        stream.destroy();
+        reject(new InputError(`cannot read ${file}: is a directory`, 'E_INPUT_FILE'));
+      } else resolve();
+    });
     stream.once('error', (e: NodeJS.ErrnoException) => {
       const why =
         e.code === 'ENOENT'
@@ -61,6 +67,7 @@ export async function placeStream(
   let out = json ? '[' : '';
   let first = true;
   let rest: Buffer | null = null;
+  let pending: Buffer[] = []; // chunks after `rest` that hold no newline yet
 
   const place = (line: Buffer): void => {
     lineNo++;
@@ -71,7 +78,11 @@ export async function placeStream(
     if (hex) {
       const text = raw.toString('latin1').trim();
       if (!HEX.test(text)) {
-        const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
+        // Printable ASCII as is, anything else (binary junk, terminal control codes) as \xNN.
+        const clipped = text.length > 40 ? text.slice(0, 40) : text;
+        const shown =
+          clipped.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) +
+          (text.length > 40 ? '...' : '');
         throw new InputError(`line ${lineNo}: not a hex-encoded key: "${shown}"`, 'E_HEX');
       }
       key = Buffer.from(text, 'hex');
@@ -104,9 +115,16 @@ export async function placeStream(
   async function consume(): Promise<void> {
     for await (const chunk of input as AsyncIterable<Buffer | string>) {
       let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (rest !== null) {
-        buf = Buffer.concat([rest, buf]);
+      if (rest !== null || pending.length > 0) {
+        // A line (key) spanning chunks: collect its pieces and join them once its newline arrives, so a
+        // huge key costs linear, not quadratic, copying.
+        if (buf.indexOf(0x0a) < 0) {
+          pending.push(Buffer.from(buf)); // copy: the chunk may be reused
+          continue;
+        }
+        buf = Buffer.concat([...(rest === null ? [] : [rest]), ...pending, buf]);
         rest = null;
+        pending = [];
       }
       let start = 0;
       for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
@@ -119,6 +137,10 @@ export async function placeStream(
         }
       }
       if (start < buf.length) rest = Buffer.from(buf.subarray(start)); // copy: the chunk may be reused
+    }
+    if (pending.length > 0) {
+      rest = Buffer.concat([...(rest === null ? [] : [rest]), ...pending]);
+      pending = [];
     }
     if (rest !== null && rest.length > 0) place(rest); // last line without a newline
   }

@@ -134,6 +134,12 @@ export function register(program: Command): void {
           `--assignor must be one of ${SIMULATED_ASSIGNORS.join(', ')}; got "${flags.assignor}"`,
         );
       const scenario = parseScenario(flags.scenario);
+      // The group after a scale-out is bounded like --consumers (an unbounded count never finishes).
+      if (scenario.kind === 'scale-out' && consumers + scenario.count > 10_000) {
+        throw new UsageError(
+          `--scenario ${flags.scenario} would grow the group to ${consumers + scenario.count} consumers (limit 10000)`,
+        );
+      }
       // Each step re-runs both protocols over every partition: keep a run within seconds.
       const steps =
         scenario.kind === 'deploy-storm'
