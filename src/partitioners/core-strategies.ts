@@ -59,6 +59,7 @@ const LIBRDKAFKA_DESCRIPTIONS: Record<LibrdkafkaPartitionerName, string> = {
 const librdkafkaDefinitions: StrategyDefinition[] = Object.values(LibrdkafkaPartitionerName).map((name) => ({
   name,
   description: LIBRDKAFKA_DESCRIPTIONS[name],
+  readsRecordFields: false,
   args: '[:<stickyLingerMs>]',
   create(args: readonly string[], options: StrategyOptions) {
     const linger =
@@ -71,6 +72,7 @@ export const coreStrategies: StrategyDefinition[] = [
   ...librdkafkaDefinitions,
   {
     name: 'default',
+    readsRecordFields: false,
     description:
       'Java producer default (3.3+): explicit > murmur2(key) % all partitions > adaptive sticky; options ignoreKeys, adaptive',
     args: '[:<batchSize>]',
@@ -88,6 +90,7 @@ export const coreStrategies: StrategyDefinition[] = [
   },
   {
     name: 'sticky',
+    readsRecordFields: false,
     description:
       'KIP-480 sticky (Java 2.4-3.2 default): keys murmur2, keyless stick until batch.size bytes (default 16384)',
     args: '[:<batchSize>]',
@@ -100,6 +103,7 @@ export const coreStrategies: StrategyDefinition[] = [
   },
   {
     name: 'adaptive',
+    readsRecordFields: false,
     description:
       'KIP-794 adaptive uniform sticky: keyless weighted by queue depth, skips leaderless/slow partitions',
     args: '[:<batchSize>]',
@@ -113,6 +117,7 @@ export const coreStrategies: StrategyDefinition[] = [
   },
   {
     name: 'roundrobin',
+    readsRecordFields: false,
     description:
       'Java RoundRobinPartitioner: keys ignored, one partition after another over available partitions',
     create(args) {
@@ -122,6 +127,7 @@ export const coreStrategies: StrategyDefinition[] = [
   },
   {
     name: 'legacy',
+    readsRecordFields: false,
     description:
       'Java <2.4 / KafkaJS DefaultPartitioner: keys murmur2, keyless round-robin over available partitions',
     create(args, options) {

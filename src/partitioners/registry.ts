@@ -19,6 +19,11 @@ export interface StrategyDefinition {
   description: string;
   /** Argument synopsis after the name, e.g. ":<salts>" (empty when none). */
   args?: string;
+  /**
+   * True when the strategy may read more of a record than its key, size and partition: `value` fields, headers
+   * or the timestamp. The analyzer's fast scanner skips parsing records for strategies without it.
+   */
+  readsRecordFields?: boolean;
   /** Builds an instance; throws UsageError on bad arguments. */
   create(args: readonly string[], options: StrategyOptions): Partitioner;
 }
@@ -36,6 +41,11 @@ export function strategyNames(): string[] {
 
 export function strategyDefinitions(): StrategyDefinition[] {
   return strategyNames().map((n) => definitions.get(n)!);
+}
+
+/** True when any of the specs names a strategy that reads record fields beyond the key (see StrategyDefinition). */
+export function specsReadRecordFields(specs: readonly string[]): boolean {
+  return specs.some((spec) => definitions.get(spec.trim().split(':')[0] ?? '')?.readsRecordFields !== false);
 }
 
 /** Builds a partitioner from a spec like "murmur2" or "salted:8". Throws UsageError for unknown names. */

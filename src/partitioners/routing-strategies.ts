@@ -144,6 +144,7 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'salted',
+    readsRecordFields: false,
     description: 'hot-key salting: key#0..key#(S-1) murmur2-placed; saltedKeysFor()/unsalt() for consumers',
     args: ':<salts>[:sub-key=<path>]',
     create(args, options) {
@@ -244,6 +245,7 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'jump',
+    readsRecordFields: false,
     description: 'repartition-stable jump consistent hash (Guava consistentHash over murmur2); keyless round-robin',
     args: '',
     create(args, options) {

@@ -62,3 +62,15 @@ for (const [spec, options, deterministic] of specs) {
     );
   });
 }
+
+test('the registry knows which strategies read record fields beyond the key (the analyzer parses records only for those)', async () => {
+  const { specsReadRecordFields } = await import('../../src/partitioners/registry.js');
+  for (const keyOnly of ['murmur2', 'murmur2_random:0', 'consistent_random', 'fnv1a', 'random', 'default', 'sticky', 'adaptive', 'roundrobin', 'legacy', 'salted:8', 'jump']) {
+    assert.equal(specsReadRecordFields([keyOnly]), false, keyOnly);
+  }
+  for (const reads of ['field:region', 'geo', 'explicit', 'priority', 'composite:tenant', 'time-window:60000', 'weighted:murmur2=1']) {
+    assert.equal(specsReadRecordFields([reads]), true, reads);
+    assert.equal(specsReadRecordFields(['murmur2', reads]), true, `murmur2 + ${reads}`);
+  }
+  assert.equal(specsReadRecordFields(['no-such-strategy']), true, 'unknown: assume it reads fields');
+});

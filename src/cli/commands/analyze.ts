@@ -12,29 +12,10 @@ import { Analyzer, type AnalysisResult } from '../../analysis/analyzer.js';
 import { analyzeInput, InputFormat, type ReadProgress } from '../../analysis/input.js';
 import { renderAnalysis } from '../../analysis/render.js';
 import { renderReport } from '../../analysis/report.js';
-import { createStrategy, strategyNames } from '../../partitioners/registry.js';
+import { createStrategy, specsReadRecordFields, strategyNames } from '../../partitioners/registry.js';
 import { parseBytes, parseChoice, parseList, parsePositiveInt } from '../options.js';
 import { printJson } from '../output.js';
 import { addFromTopicOptions, runFromTopic, type FromTopicFlags } from './analyze-from-topic.js';
-
-/** Strategies that look only at the key (and record size/time): the scanner may skip parsing values for them. */
-const KEY_ONLY_STRATEGIES = new Set([
-  'murmur2',
-  'murmur2_random',
-  'fnv1a',
-  'fnv1a_random',
-  'consistent',
-  'consistent_random',
-  'random',
-  'default',
-  'sticky',
-  'adaptive',
-  'roundrobin',
-  'legacy',
-  'salted',
-  'jump',
-  'uniform_sticky',
-]);
 
 /** Parses --strategy a,b,c and checks each spec builds (UsageError naming the bad one). */
 export function parseStrategies(raw: string): string[] {
@@ -54,8 +35,9 @@ export function parseStrategies(raw: string): string[] {
   return specs;
 }
 
+/** Whether records must be parsed for these strategies (the registry knows which read fields beyond the key). */
 export function needsValues(specs: readonly string[]): boolean {
-  return specs.some((s) => !KEY_ONLY_STRATEGIES.has(s.split(':')[0] ?? ''));
+  return specsReadRecordFields(specs);
 }
 
 export const STRATEGY_HELP = () =>
