@@ -13,13 +13,22 @@ import { measure } from './util.js';
 const N = 12;
 
 export function run(): void {
-  const partitionMetadata = Array.from({ length: N }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: i % 3, replicas: [0, 1, 2], isr: [0, 1, 2] }));
+  const partitionMetadata = Array.from({ length: N }, (_, i) => ({
+    partitionErrorCode: 0,
+    partitionId: i,
+    leader: i % 3,
+    replicas: [0, 1, 2],
+    isr: [0, 1, 2],
+  }));
   const kjs = kafkajs.Partitioners.DefaultPartitioner();
   const message = { value: 'v' };
   const keys = Array.from({ length: 1024 }, (_, i) => `user-${i}`);
 
   const p2c = new LoadAwarePartitioner({ breaker: { threshold: 5000, recoveryMs: 10_000 } });
-  const weighted = new LoadAwarePartitioner({ selection: 'weighted', breaker: { threshold: 5000, recoveryMs: 10_000 } });
+  const weighted = new LoadAwarePartitioner({
+    selection: 'weighted',
+    breaker: { threshold: 5000, recoveryMs: 10_000 },
+  });
   const loads = Array.from({ length: N }, (_, i) => (i === 3 ? 9000 : 100 + 50 * i));
   p2c.updateLoad(loads);
   weighted.updateLoad(loads);
@@ -52,9 +61,16 @@ export function run(): void {
   const ref = rows[0]!.opsPerSec;
   console.log('strategy'.padEnd(44) + 'ns/record'.padStart(11) + '   speed vs KafkaJS keyless (>1 = faster)');
   for (const r of rows) {
-    console.log(r.name.padEnd(44) + (1e9 / r.opsPerSec).toFixed(1).padStart(11) + `   ${(r.opsPerSec / ref).toFixed(2)}x`);
+    console.log(
+      r.name.padEnd(44) +
+        (1e9 / r.opsPerSec).toFixed(1).padStart(11) +
+        `   ${(r.opsPerSec / ref).toFixed(2)}x`,
+    );
   }
   const worst = Math.max(1e9 / rows[2]!.opsPerSec, 1e9 / rows[3]!.opsPerSec);
-  console.log(`load-aware selection: ${worst.toFixed(1)} ns/record worst case (target < 1000 ns): ${worst < 1000 ? 'met' : 'NOT met'}`);
-  if (p2c.stats().excluded.join() !== '3') console.log('warning: breaker did not exclude partition 3 during the bench');
+  console.log(
+    `load-aware selection: ${worst.toFixed(1)} ns/record worst case (target < 1000 ns): ${worst < 1000 ? 'met' : 'NOT met'}`,
+  );
+  if (p2c.stats().excluded.join() !== '3')
+    console.log('warning: breaker did not exclude partition 3 during the bench');
 }

@@ -21,7 +21,11 @@ if (selected.length === 0) {
   process.exit(1);
 }
 // Integration tests share one machine's broker processes; run files one at a time on CI's 2 cores.
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...selected], {
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=1', '--test-reporter=spec', ...selected],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

@@ -12,7 +12,15 @@ export type { Partitioner, PartitionContext, RecordInfo } from './partitioners/t
 export { computeSkewMetrics, gini, skewAlerts, ALERT_THRESHOLDS, AlertCode } from './analysis/metrics.js';
 export type { SkewMetrics, SkewAlert } from './analysis/metrics.js';
 export { Analyzer } from './analysis/analyzer.js';
-export type { AnalyzerOptions, AnalysisRecord, AnalysisResult, StrategyResult, HotKeyResult, HotPartition, AnalyzerStateJSON } from './analysis/analyzer.js';
+export type {
+  AnalyzerOptions,
+  AnalysisRecord,
+  AnalysisResult,
+  StrategyResult,
+  HotKeyResult,
+  HotPartition,
+  AnalyzerStateJSON,
+} from './analysis/analyzer.js';
 export { SpaceSaving } from './analysis/heavy-hitters.js';
 export type { HeavyHitter, SpaceSavingJSON } from './analysis/heavy-hitters.js';
 export { analyzeInput, RecordScanner, InputFormat, MalformedReason } from './analysis/input.js';
@@ -50,7 +58,11 @@ export { CircuitBreaker, BreakerState } from './partitioners/circuit-breaker.js'
 export type { CircuitBreakerOptions } from './partitioners/circuit-breaker.js';
 export { JumpPartitioner, jumpHash64, jumpPartition, keyMovement } from './partitioners/jump.js';
 export type { JumpOptions, KeyMovement, KeyPlacement } from './partitioners/jump.js';
-export { LibrdkafkaPartitioner, LibrdkafkaPartitionerName, librdkafkaPartitioner } from './partitioners/librdkafka.js';
+export {
+  LibrdkafkaPartitioner,
+  LibrdkafkaPartitionerName,
+  librdkafkaPartitioner,
+} from './partitioners/librdkafka.js';
 export type { LibrdkafkaOptions } from './partitioners/librdkafka.js';
 export { StickyPartitioner, stickyPartitioner } from './partitioners/sticky.js';
 export type { StickyOptions } from './partitioners/sticky.js';
@@ -58,28 +70,97 @@ export { AdaptivePartitioner, adaptivePartitioner } from './partitioners/adaptiv
 export type { AdaptiveOptions, PartitionLoad } from './partitioners/adaptive.js';
 export { javaDefaultPartitioner } from './partitioners/java-default.js';
 export type { JavaDefaultOptions } from './partitioners/java-default.js';
-export { RoundRobinPartitioner, LegacyPartitioner, roundRobinPartitioner, legacyPartitioner } from './partitioners/round-robin.js';
+export {
+  RoundRobinPartitioner,
+  LegacyPartitioner,
+  roundRobinPartitioner,
+  legacyPartitioner,
+} from './partitioners/round-robin.js';
 export type { BatchBoundaryOptions } from './partitioners/batch-boundary.js';
 export { withCache, withFallback, withCounters } from './partitioners/wrappers.js';
-export type { CachedPartitioner, CacheOptions, CacheStats, FallbackPartitioner, FallbackOptions, FallbackStats, CountingPartitioner, CounterStats } from './partitioners/wrappers.js';
+export type {
+  CachedPartitioner,
+  CacheOptions,
+  CacheStats,
+  FallbackPartitioner,
+  FallbackOptions,
+  FallbackStats,
+  CountingPartitioner,
+  CounterStats,
+} from './partitioners/wrappers.js';
 export { createPartitioner, kafkaJsPartitionFunction, availableFromMetadata } from './adapters/kafkajs.js';
 export type { KafkaJsAdapterOptions, KafkaJsPartitionerFn } from './adapters/kafkajs.js';
 export { platformaticPartitioner } from './adapters/platformatic.js';
 export type { PlatformaticAdapterOptions, PlatformaticPartitionerFn } from './adapters/platformatic.js';
 // Consumer assignors, client adapters and the rebalance simulator (docs/assignors.md).
-export { assign, assignors, getAssignor, partitionCounts, ownersOf, AssignorName, rangeAssign, roundRobinAssign, stickyAssign, cooperativeStickyAssign, loadAwareAssign, compareMembers } from './assignors/index.js';
-export type { Assignment, AssignmentResult, Assignor, GroupDescription, GroupMember, TopicPartitions, PerPartition, LoadAwareOptions as LoadAwareAssignorOptions, LoadAwareResult, LoadStats } from './assignors/index.js';
+export {
+  assign,
+  assignors,
+  getAssignor,
+  partitionCounts,
+  ownersOf,
+  AssignorName,
+  rangeAssign,
+  roundRobinAssign,
+  stickyAssign,
+  cooperativeStickyAssign,
+  loadAwareAssign,
+  compareMembers,
+} from './assignors/index.js';
+export type {
+  Assignment,
+  AssignmentResult,
+  Assignor,
+  GroupDescription,
+  GroupMember,
+  TopicPartitions,
+  PerPartition,
+  LoadAwareOptions as LoadAwareAssignorOptions,
+  LoadAwareResult,
+  LoadStats,
+} from './assignors/index.js';
 export { simulateRebalance, parseScenario, DEFAULT_COST_MODEL, ScenarioKind } from './assignors/rebalance.js';
-export type { CostModel, Scenario, SimulationOptions, SimulationResult, SimStep, SimVariant, ProtocolOutcome } from './assignors/rebalance.js';
+export type {
+  CostModel,
+  Scenario,
+  SimulationOptions,
+  SimulationResult,
+  SimStep,
+  SimVariant,
+  ProtocolOutcome,
+} from './assignors/rebalance.js';
 export { consumerCapacity } from './assignors/capacity.js';
 export type { CapacityReport, CapacityRow } from './assignors/capacity.js';
-export { encodeStickyUserData, decodeStickyUserData, decodeSubscription, encodeSubscriptionV0, encodeAssignment, decodeAssignment, groupFromProtocol } from './assignors/protocol.js';
-export { kafkajsAssigner, kpartKafkaJS, AssignmentTracker, KAFKAJS_ASSIGNORS } from './adapters/kafkajs-assignors.js';
+export {
+  encodeStickyUserData,
+  decodeStickyUserData,
+  decodeSubscription,
+  encodeSubscriptionV0,
+  encodeAssignment,
+  decodeAssignment,
+  groupFromProtocol,
+} from './assignors/protocol.js';
+export {
+  kafkajsAssigner,
+  kpartKafkaJS,
+  AssignmentTracker,
+  KAFKAJS_ASSIGNORS,
+} from './adapters/kafkajs-assignors.js';
 export type { KafkaJSAssignorOptions, KafkaJSAssignorName } from './adapters/kafkajs-assignors.js';
 export { platformaticAssignor, PLATFORMATIC_ASSIGNORS } from './adapters/platformatic-assignors.js';
-export type { PlatformaticAssignor, PlatformaticAssignorOptions, PlatformaticPartitionAssigner } from './adapters/platformatic-assignors.js';
+export type {
+  PlatformaticAssignor,
+  PlatformaticAssignorOptions,
+  PlatformaticPartitionAssigner,
+} from './adapters/platformatic-assignors.js';
 export { PartitionMetrics, connectLoadAware, LoadSignal } from './cluster/partition-metrics.js';
-export type { PartitionMetricsOptions, SnapshotListener, LoadSink, ConnectLoadAwareOptions, MetricsTimers } from './cluster/partition-metrics.js';
+export type {
+  PartitionMetricsOptions,
+  SnapshotListener,
+  LoadSink,
+  ConnectLoadAwareOptions,
+  MetricsTimers,
+} from './cluster/partition-metrics.js';
 export { LagStatus } from './cluster/types.js';
 export type { PartitionSnapshot, TopicSnapshot } from './cluster/types.js';
 export { evaluateBurrow, worstStatus } from './cluster/burrow.js';
@@ -95,7 +176,22 @@ export { startServer, snapshotView, bearerMatches } from './web/server.js';
 export type { ServeOptions, KpartServer, SnapshotView, TopicView } from './web/server.js';
 export { ServeMetrics, SkewBasis, snapshotSkew } from './web/metrics.js';
 export type { SnapshotSource, ServeMetricsOptions } from './web/metrics.js';
-export { InstrumentedProducer, createInstrumentedProducer, ProducerClosedError } from './cluster/instrumented-producer.js';
-export type { InstrumentedProducerOptions, InstrumentedProducerStats, PartitionCounts, LatencyLoadSink } from './cluster/instrumented-producer.js';
+export {
+  InstrumentedProducer,
+  createInstrumentedProducer,
+  ProducerClosedError,
+} from './cluster/instrumented-producer.js';
+export type {
+  InstrumentedProducerOptions,
+  InstrumentedProducerStats,
+  PartitionCounts,
+  LatencyLoadSink,
+} from './cluster/instrumented-producer.js';
 export { sampleTopic, planSample, splitSample, runSampleWorker } from './cluster/sampler.js';
-export type { SampleOptions, SamplePlan, SampleRange, SampleResult, WorkerPartial } from './cluster/sampler.js';
+export type {
+  SampleOptions,
+  SamplePlan,
+  SampleRange,
+  SampleResult,
+  WorkerPartial,
+} from './cluster/sampler.js';

@@ -75,7 +75,10 @@ export function gini(values: ArrayLike<number>): number {
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }
 
-export function computeSkewMetrics(counts: ArrayLike<number>, bytes: ArrayLike<number> = counts): SkewMetrics {
+export function computeSkewMetrics(
+  counts: ArrayLike<number>,
+  bytes: ArrayLike<number> = counts,
+): SkewMetrics {
   const n = counts.length;
   const total = sum(counts);
   const mean = n === 0 ? 0 : total / n;
@@ -108,7 +111,10 @@ export function computeSkewMetrics(counts: ArrayLike<number>, bytes: ArrayLike<n
 }
 
 /** Alerts for one distribution using ALERT_THRESHOLDS. No records, no alerts. */
-export function skewAlerts(counts: ArrayLike<number>, metrics: SkewMetrics = computeSkewMetrics(counts)): SkewAlert[] {
+export function skewAlerts(
+  counts: ArrayLike<number>,
+  metrics: SkewMetrics = computeSkewMetrics(counts),
+): SkewAlert[] {
   const alerts: SkewAlert[] = [];
   const { mean, stddev, min, max } = metrics;
   if (mean === 0) return alerts;

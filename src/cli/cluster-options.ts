@@ -25,7 +25,11 @@ import { describeLeaderless, describeTopicTopology, probeKafka } from '../cluste
 import { withTimeout } from '../util/timeout.js';
 import { parseChoice, parseDuration, parseList } from './options.js';
 
-export const SaslMechanism = { plain: 'plain', scramSha256: 'scram-sha-256', scramSha512: 'scram-sha-512' } as const;
+export const SaslMechanism = {
+  plain: 'plain',
+  scramSha256: 'scram-sha-256',
+  scramSha512: 'scram-sha-512',
+} as const;
 export type SaslMechanism = (typeof SaslMechanism)[keyof typeof SaslMechanism];
 
 export const PASSWORD_ENV = 'KPART_SASL_PASSWORD';
@@ -75,7 +79,8 @@ export function addClusterOptions(cmd: Command): Command {
 export function parseBroker(raw: string): string {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(raw);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port >= 1 && port <= 65535)) throw new UsageError(`--brokers entries must be host:port, got "${raw}"`);
+  if (!m || !(port >= 1 && port <= 65535))
+    throw new UsageError(`--brokers entries must be host:port, got "${raw}"`);
   return raw;
 }
 
@@ -89,9 +94,13 @@ function readPem(flag: string, file: string): string {
 }
 
 /** Turns flag values (and the environment) into a KafkaJS config. Throws UsageError/InputError (exit 2). */
-export function resolveClusterOptions(flags: ClusterFlagValues, env: NodeJS.ProcessEnv = process.env): ClusterConnection {
+export function resolveClusterOptions(
+  flags: ClusterFlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+): ClusterConnection {
   const rawBrokers = flags.brokers ?? env[BROKERS_ENV];
-  if (!rawBrokers || !rawBrokers.trim()) throw new UsageError(`--brokers is required (or set ${BROKERS_ENV})`);
+  if (!rawBrokers || !rawBrokers.trim())
+    throw new UsageError(`--brokers is required (or set ${BROKERS_ENV})`);
   const brokers = parseList('--brokers', rawBrokers).map(parseBroker);
   const timeoutMs = parseDuration('--timeout', flags.timeout ?? DEFAULT_TIMEOUT);
   if (timeoutMs < 100) throw new UsageError(`--timeout must be at least 100ms, got "${flags.timeout ?? ''}"`);
@@ -104,7 +113,8 @@ export function resolveClusterOptions(flags: ClusterFlagValues, env: NodeJS.Proc
     const username = flags.saslUsername;
     const password = flags.saslPassword ?? env[PASSWORD_ENV];
     if (!username) throw new UsageError('--sasl-mechanism needs --sasl-username');
-    if (password === undefined || password === '') throw new UsageError(`--sasl-mechanism needs a password: --sasl-password or env ${PASSWORD_ENV}`);
+    if (password === undefined || password === '')
+      throw new UsageError(`--sasl-mechanism needs a password: --sasl-password or env ${PASSWORD_ENV}`);
     sasl = { mechanism, username, password } as SASLOptions;
     saslInfo = { mechanism, username };
   } else if (flags.saslUsername !== undefined || flags.saslPassword !== undefined) {
@@ -113,7 +123,8 @@ export function resolveClusterOptions(flags: ClusterFlagValues, env: NodeJS.Proc
 
   let ssl: KafkaConfig['ssl'];
   if (flags.sslCa !== undefined || flags.sslCert !== undefined || flags.sslKey !== undefined) {
-    if ((flags.sslCert === undefined) !== (flags.sslKey === undefined)) throw new UsageError('--ssl-cert and --ssl-key go together');
+    if ((flags.sslCert === undefined) !== (flags.sslKey === undefined))
+      throw new UsageError('--ssl-cert and --ssl-key go together');
     ssl = {
       ...(flags.sslCa !== undefined ? { ca: [readPem('--ssl-ca', flags.sslCa)] } : {}),
       ...(flags.sslCert !== undefined ? { cert: readPem('--ssl-cert', flags.sslCert) } : {}),
@@ -166,18 +177,25 @@ export async function unreachableBootstrap(c: ClusterConnection): Promise<string
 }
 
 /** Topology of `topics` read through the bootstrap brokers that answer; one line naming leaderless partitions' brokers. */
-async function nameLeaderless(c: ClusterConnection, down: readonly string[], topics: readonly string[]): Promise<string | undefined> {
+async function nameLeaderless(
+  c: ClusterConnection,
+  down: readonly string[],
+  topics: readonly string[],
+): Promise<string | undefined> {
   const downAddrs = new Set(down.map((d) => d.split(' ')[0]));
   const alive = c.brokers.filter((b) => !downAddrs.has(b));
   if (alive.length === 0) return undefined;
-  const lines = await withAdmin({ ...c, brokers: alive, kafkaConfig: { ...c.kafkaConfig, brokers: alive } }, async (admin) => {
-    const out: string[] = [];
-    for (const topic of topics) {
-      const line = describeLeaderless(await describeTopicTopology(admin, topic, c.timeoutMs));
-      if (line) out.push(line);
-    }
-    return out;
-  });
+  const lines = await withAdmin(
+    { ...c, brokers: alive, kafkaConfig: { ...c.kafkaConfig, brokers: alive } },
+    async (admin) => {
+      const out: string[] = [];
+      for (const topic of topics) {
+        const line = describeLeaderless(await describeTopicTopology(admin, topic, c.timeoutMs));
+        if (line) out.push(line);
+      }
+      return out;
+    },
+  );
   return lines.length > 0 ? lines.join('; ') : undefined;
 }
 
@@ -197,7 +215,15 @@ export function trackingSocketFactory(): { factory: ISocketFactory; destroyAll: 
   let closed = false;
   const factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
     const socket = ssl
-      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...(typeof ssl === 'object' ? ssl : {}) }, onConnect)
+      ? tlsConnect(
+          {
+            host,
+            port,
+            ...(isIP(host) ? {} : { servername: host }),
+            ...(typeof ssl === 'object' ? ssl : {}),
+          },
+          onConnect,
+        )
       : netConnect({ host, port }, onConnect);
     socket.setKeepAlive(true, 60_000);
     // KafkaJS retries may reconnect after the command is over: those connections are closed at once.
@@ -236,12 +262,22 @@ export async function withAdmin<T>(c: ClusterConnection, fn: (admin: Admin) => P
     } catch (err) {
       const down = await unreachableBootstrap(c);
       if (down.length > 0) {
-        throw new ClusterError(`cannot reach broker${down.length > 1 ? 's' : ''} ${down.join(', ')}`, 'E_UNREACHABLE', { cause: err });
+        throw new ClusterError(
+          `cannot reach broker${down.length > 1 ? 's' : ''} ${down.join(', ')}`,
+          'E_UNREACHABLE',
+          { cause: err },
+        );
       }
       if (err instanceof ClusterError && err.code === 'E_TIMEOUT') {
-        throw new ClusterError(`no broker of ${c.brokers.join(',')} answered within ${c.timeoutMs} ms`, 'E_TIMEOUT', { cause: err });
+        throw new ClusterError(
+          `no broker of ${c.brokers.join(',')} answered within ${c.timeoutMs} ms`,
+          'E_TIMEOUT',
+          { cause: err },
+        );
       }
-      throw new ClusterError(`cannot connect to ${describeConnection(c)}: ${oneLine(err)}`, 'E_CONNECT', { cause: err });
+      throw new ClusterError(`cannot connect to ${describeConnection(c)}: ${oneLine(err)}`, 'E_CONNECT', {
+        cause: err,
+      });
     }
     return await fn(admin);
   } finally {
@@ -263,16 +299,28 @@ export async function runClusterCommand<T>(
     return await withAdmin(c, fn);
   } catch (err) {
     // Already names the broker (topology probe, poller's probe) or is not about reachability: pass it on.
-    if (err instanceof ClusterError && (err.code === 'E_UNREACHABLE' || err.code === 'E_NO_TOPIC' || err.code === 'E_NO_OFFSETS' || /broker \d+ \(|not answering: /.test(err.message))) throw err;
+    if (
+      err instanceof ClusterError &&
+      (err.code === 'E_UNREACHABLE' ||
+        err.code === 'E_NO_TOPIC' ||
+        err.code === 'E_NO_OFFSETS' ||
+        /broker \d+ \(|not answering: /.test(err.message))
+    )
+      throw err;
     if (err instanceof UsageError || err instanceof InputError) throw err;
     const down = await unreachableBootstrap(c).catch(() => []);
     // A request can fail on a dead broker before the command's own topology check ran (KafkaJS picked it as the
     // seed). Ask the brokers that do answer for the topics' topology, so the message names the broker by node id
     // and the partitions it led, exactly as when the check runs first.
-    const named = down.length > 0 && topics.length > 0 ? await nameLeaderless(c, down, topics).catch(() => undefined) : undefined;
+    const named =
+      down.length > 0 && topics.length > 0
+        ? await nameLeaderless(c, down, topics).catch(() => undefined)
+        : undefined;
     if (named) throw new ClusterError(named, 'E_UNREACHABLE', { cause: err });
     const why = oneLine(err);
     const suffix = down.length > 0 ? `; not answering: ${down.join(', ')}` : '';
-    throw new ClusterError(`${why}${suffix}`, err instanceof ClusterError ? err.code : 'E_CLUSTER', { cause: err });
+    throw new ClusterError(`${why}${suffix}`, err instanceof ClusterError ? err.code : 'E_CLUSTER', {
+      cause: err,
+    });
   }
 }

@@ -4,7 +4,12 @@
  */
 import { UsageError } from '../errors.js';
 
-export function parseInteger(flag: string, raw: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+export function parseInteger(
+  flag: string,
+  raw: string,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const s = raw.trim();
   if (!/^[-+]?\d+$/.test(s)) throw new UsageError(`${flag} must be an integer, got "${raw}"`);
   const n = Number(s);
@@ -30,14 +35,26 @@ export function parseNumber(flag: string, raw: string, min = -Infinity, max = In
 }
 
 /** Validates a value against an `as const` enum object's values. */
-export function parseChoice<T extends string>(flag: string, raw: string, choices: Readonly<Record<string, T>>): T {
+export function parseChoice<T extends string>(
+  flag: string,
+  raw: string,
+  choices: Readonly<Record<string, T>>,
+): T {
   const values = Object.values(choices);
   if ((values as string[]).includes(raw)) return raw as T;
   throw new UsageError(`${flag} must be one of ${values.join(', ')}; got "${raw}"`);
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = {
-  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 /** Parses a byte size or rate such as "500MB/s", "50 MiB", "1.5GB" into bytes (per second when "/s"). */
@@ -62,7 +79,10 @@ export function parseDuration(flag: string, raw: string): number {
 
 /** Splits "a,b,c" into trimmed non-empty parts. */
 export function parseList(flag: string, raw: string): string[] {
-  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (parts.length === 0) throw new UsageError(`${flag} needs at least one value`);
   return parts;
 }

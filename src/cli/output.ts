@@ -5,8 +5,14 @@ export function printJson(value: unknown): void {
 }
 
 /** Renders rows as a left/right-aligned text table (numbers right-aligned). */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [headers.map(String), ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmtNum(c) : c)))];
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
+  const cells = [
+    headers.map(String),
+    ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmtNum(c) : c))),
+  ];
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells

@@ -10,7 +10,9 @@ import { KpartError } from '../errors.js';
 import { commands } from './commands/index.js';
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -18,7 +20,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('kpart')
-    .description('Kafka partitioning made measurable and correct: partitioners, skew analysis, assignors, live lag.')
+    .description(
+      'Kafka partitioning made measurable and correct: partitioners, skew analysis, assignors, live lag.',
+    )
     .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(false)
     .exitOverride()
@@ -43,7 +47,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
       process.stderr.write(`kpart: ${firstLine(err.message)}\n`);
       return 2;
     }
@@ -53,7 +62,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`kpart: ${firstLine(message)}\n`);
-    if (process.env['KPART_DEBUG'] && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    if (process.env['KPART_DEBUG'] && err instanceof Error && err.stack)
+      process.stderr.write(err.stack + '\n');
     return 1;
   }
 }

@@ -52,34 +52,54 @@ export interface BurrowResult {
 export const BURROW_DEFAULT_WINDOW = 10;
 
 /** Evaluates one partition. `window` is oldest first; `currentLag` is the lag now. */
-export function evaluateBurrow(window: readonly OffsetObservation[], currentLag: number, options: BurrowOptions = {}): BurrowResult {
+export function evaluateBurrow(
+  window: readonly OffsetObservation[],
+  currentLag: number,
+  options: BurrowOptions = {},
+): BurrowResult {
   const size = options.windowSize ?? BURROW_DEFAULT_WINDOW;
   const minSamples = options.minSamples ?? 2;
   const complete = Math.min(1, window.length / size);
   if (window.length === 0) return { status: LagStatus.OK, complete, reason: 'no committed offsets observed' };
   // Rule 1: Burrow skips every other check when there is no current lag or the lag touched zero in the window.
   if (currentLag <= 0) return { status: LagStatus.OK, complete, reason: 'no current lag' };
-  if (window.some((o) => o.lag === 0)) return { status: LagStatus.OK, complete, reason: 'lag was zero within the window' };
-  if (window.length < minSamples) return { status: LagStatus.OK, complete, reason: `window has ${window.length} of ${minSamples} entries needed` };
+  if (window.some((o) => o.lag === 0))
+    return { status: LagStatus.OK, complete, reason: 'lag was zero within the window' };
+  if (window.length < minSamples)
+    return {
+      status: LagStatus.OK,
+      complete,
+      reason: `window has ${window.length} of ${minSamples} entries needed`,
+    };
   // Rule 2.
   for (let i = 1; i < window.length; i++) {
-    if (window[i]!.offset < window[i - 1]!.offset) return { status: LagStatus.REWIND, complete, reason: 'committed offset went backwards' };
+    if (window[i]!.offset < window[i - 1]!.offset)
+      return { status: LagStatus.REWIND, complete, reason: 'committed offset went backwards' };
   }
   // Rule 3 (see the header: needs membership knowledge instead of commit timestamps).
-  if (options.groupActive === false) return { status: LagStatus.STOP, complete, reason: 'group has no active member and lag > 0' };
+  if (options.groupActive === false)
+    return { status: LagStatus.STOP, complete, reason: 'group has no active member and lag > 0' };
   // Rule 4.
   let moved = false;
   for (let i = 1; i < window.length; i++) if (window[i]!.offset !== window[i - 1]!.offset) moved = true;
-  if (!moved) return { status: LagStatus.STALL, complete, reason: 'committed offset did not move while lag > 0' };
+  if (!moved)
+    return { status: LagStatus.STALL, complete, reason: 'committed offset did not move while lag > 0' };
   // Rule 5.
   for (let i = 1; i < window.length; i++) {
-    if (window[i]!.lag < window[i - 1]!.lag) return { status: LagStatus.OK, complete, reason: 'lag decreased within the window' };
+    if (window[i]!.lag < window[i - 1]!.lag)
+      return { status: LagStatus.OK, complete, reason: 'lag decreased within the window' };
   }
   return { status: LagStatus.WARN, complete, reason: 'offsets move but lag never decreased' };
 }
 
 /** Severity order, worst last; a group's status is its worst partition's (Burrow's group rollup). */
-export const LAG_STATUS_SEVERITY: Readonly<Record<LagStatus, number>> = { OK: 0, WARN: 1, STALL: 2, STOP: 3, REWIND: 4 };
+export const LAG_STATUS_SEVERITY: Readonly<Record<LagStatus, number>> = {
+  OK: 0,
+  WARN: 1,
+  STALL: 2,
+  STOP: 3,
+  REWIND: 4,
+};
 
 export function worstStatus(statuses: Iterable<LagStatus>): LagStatus {
   let worst: LagStatus = LagStatus.OK;

@@ -64,7 +64,11 @@ function fresh(snap: TopicSnapshot | undefined, topic: string): TopicSnapshot {
   return snap;
 }
 
-export async function inspectTopic(admin: ClusterAdmin, topic: string, options: InspectOptions): Promise<InspectReport> {
+export async function inspectTopic(
+  admin: ClusterAdmin,
+  topic: string,
+  options: InspectOptions,
+): Promise<InspectReport> {
   const interval = options.intervalMs ?? 0;
   await ensureTopicsExist(admin, [topic], options.timeoutMs);
   const metrics = new PartitionMetrics({

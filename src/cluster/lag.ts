@@ -84,8 +84,16 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export const HOT_LAG_SHARE = 0.5;
 
 /** Topics `group` has committed offsets on (OffsetFetch with no topic list; no ListGroups needed). */
-export async function committedTopics(admin: ClusterAdmin, group: string, timeoutMs: number): Promise<string[]> {
-  const all = await withTimeout(admin.fetchOffsets({ groupId: group }), timeoutMs, `committed offsets request for group "${group}"`);
+export async function committedTopics(
+  admin: ClusterAdmin,
+  group: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const all = await withTimeout(
+    admin.fetchOffsets({ groupId: group }),
+    timeoutMs,
+    `committed offsets request for group "${group}"`,
+  );
   return all
     .filter((t) => t.partitions.some((p) => Number(p.offset) >= 0))
     .map((t) => t.topic)
@@ -126,9 +134,15 @@ export function findHotPartitions(rows: readonly LagRow[]): HotPartitionFinding[
 export async function watchGroupLag(admin: ClusterAdmin, options: LagOptions): Promise<LagReport> {
   const samples = options.samples ?? 1;
   if (!(samples >= 1)) throw new RangeError('samples must be >= 1');
-  const topics = options.topics && options.topics.length > 0 ? [...new Set(options.topics)] : await committedTopics(admin, options.group, options.timeoutMs);
+  const topics =
+    options.topics && options.topics.length > 0
+      ? [...new Set(options.topics)]
+      : await committedTopics(admin, options.group, options.timeoutMs);
   if (topics.length === 0) {
-    throw new ClusterError(`group "${options.group}" has no committed offsets the cluster lists for all topics; name the topics to check with --topic`, 'E_NO_OFFSETS');
+    throw new ClusterError(
+      `group "${options.group}" has no committed offsets the cluster lists for all topics; name the topics to check with --topic`,
+      'E_NO_OFFSETS',
+    );
   }
   await ensureTopicsExist(admin, topics, options.timeoutMs);
   const metrics = new PartitionMetrics({
@@ -145,7 +159,8 @@ export async function watchGroupLag(admin: ClusterAdmin, options: LagOptions): P
   for (let i = 0; i < samples; i++) {
     if (i > 0) await (options.sleep ?? defaultSleep)(options.sampleIntervalMs ?? 1000);
     snaps = await metrics.pollOnce();
-    for (const s of snaps) if (s.stale) throw new ClusterError(s.error ?? `reading topic "${s.topic}" failed`, 'E_CLUSTER');
+    for (const s of snaps)
+      if (s.stale) throw new ClusterError(s.error ?? `reading topic "${s.topic}" failed`, 'E_CLUSTER');
     if (i === 0) firstAt = snaps[0]?.takenAt ?? 0;
     options.onSample?.(i + 1, samples);
   }

@@ -19,7 +19,11 @@ export type ClusterAdmin = TopologyAdmin &
  * first because some brokers auto-create a topic that a Metadata request names (librdkafka's mock does, even
  * when the client asks it not to) — looking must not create. Skipped when the admin has no listTopics.
  */
-export async function ensureTopicsExist(admin: ClusterAdmin, topics: readonly string[], timeoutMs: number): Promise<void> {
+export async function ensureTopicsExist(
+  admin: ClusterAdmin,
+  topics: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
   if (!admin.listTopics) return;
   const listed = new Set(await withTimeout(admin.listTopics(), timeoutMs, 'topic listing'));
   const missing = topics.find((t) => !listed.has(t));
@@ -36,14 +40,27 @@ export interface PartitionOffsets {
 
 function toInt(raw: string | number, what: string): number {
   const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isSafeInteger(n)) throw new ClusterError(`broker returned a non-integer ${what}: "${raw}"`, 'E_PROTOCOL');
+  if (!Number.isSafeInteger(n))
+    throw new ClusterError(`broker returned a non-integer ${what}: "${raw}"`, 'E_PROTOCOL');
   return n;
 }
 
-export async function fetchPartitionOffsets(admin: ClusterAdmin, topic: string, timeoutMs: number): Promise<PartitionOffsets[]> {
-  const raw = await withTimeout(admin.fetchTopicOffsets(topic), timeoutMs, `offsets request for topic "${topic}"`);
+export async function fetchPartitionOffsets(
+  admin: ClusterAdmin,
+  topic: string,
+  timeoutMs: number,
+): Promise<PartitionOffsets[]> {
+  const raw = await withTimeout(
+    admin.fetchTopicOffsets(topic),
+    timeoutMs,
+    `offsets request for topic "${topic}"`,
+  );
   return raw
-    .map((o) => ({ partition: o.partition, startOffset: toInt(o.low, 'start offset'), endOffset: toInt(o.high, 'end offset') }))
+    .map((o) => ({
+      partition: o.partition,
+      startOffset: toInt(o.low, 'start offset'),
+      endOffset: toInt(o.high, 'end offset'),
+    }))
     .sort((a, b) => a.partition - b.partition);
 }
 
@@ -75,7 +92,11 @@ export async function fetchCommittedOffsets(
  * Whether the group has live members: true / false from DescribeGroups, undefined when the cluster cannot say
  * (librdkafka's mock has no DescribeGroups; old brokers and ACLs can refuse it). Never throws.
  */
-export async function fetchGroupActive(admin: ClusterAdmin, group: string, timeoutMs: number): Promise<boolean | undefined> {
+export async function fetchGroupActive(
+  admin: ClusterAdmin,
+  group: string,
+  timeoutMs: number,
+): Promise<boolean | undefined> {
   if (!admin.describeGroups) return undefined;
   try {
     const d = await withTimeout(admin.describeGroups([group]), timeoutMs, `describe group "${group}"`);

@@ -18,9 +18,21 @@
  */
 import { ClusterError } from '../errors.js';
 import { BURROW_DEFAULT_WINDOW, evaluateBurrow, type OffsetObservation } from './burrow.js';
-import { fetchCommittedOffsets, fetchGroupActive, fetchPartitionOffsets, type ClusterAdmin, type PartitionOffsets } from './offsets.js';
+import {
+  fetchCommittedOffsets,
+  fetchGroupActive,
+  fetchPartitionOffsets,
+  type ClusterAdmin,
+  type PartitionOffsets,
+} from './offsets.js';
 import { OffsetTimeTable, DEFAULT_LOOKUP_TABLE_SIZE } from './time-lag.js';
-import { describeLeaderless, describeTopicsTopology, probeKafka, type BrokerInfo, type TopicTopology } from './topology.js';
+import {
+  describeLeaderless,
+  describeTopicsTopology,
+  probeKafka,
+  type BrokerInfo,
+  type TopicTopology,
+} from './topology.js';
 import type { PartitionSnapshot, TopicSnapshot } from './types.js';
 
 export interface MetricsTimers {
@@ -112,13 +124,15 @@ export class PartitionMetrics {
   private inFlight: Promise<TopicSnapshot[]> | undefined;
 
   constructor(options: PartitionMetricsOptions) {
-    if (options.topics.length === 0) throw new ClusterError('PartitionMetrics needs at least one topic', 'E_USAGE');
+    if (options.topics.length === 0)
+      throw new ClusterError('PartitionMetrics needs at least one topic', 'E_USAGE');
     this.admin = options.admin;
     this.topics = [...new Set(options.topics)];
     this.groups = [...new Set(options.groups ?? [])];
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!(this.intervalMs > 0) || !(this.timeoutMs > 0)) throw new RangeError('intervalMs and timeoutMs must be > 0');
+    if (!(this.intervalMs > 0) || !(this.timeoutMs > 0))
+      throw new RangeError('intervalMs and timeoutMs must be > 0');
     this.windowSize = options.windowSize ?? BURROW_DEFAULT_WINDOW;
     this.lookupTableSize = options.lookupTableSize ?? DEFAULT_LOOKUP_TABLE_SIZE;
     this.probeLeaders = options.probeLeaders ?? true;
@@ -213,7 +227,10 @@ export class PartitionMetrics {
     let topology: Map<string, TopicTopology> | undefined;
     let topologyError: string | undefined;
     try {
-      topology = await describeTopicsTopology(this.admin, this.topics, this.timeoutMs, { missing: 'skip', probe: this.probeLeaders });
+      topology = await describeTopicsTopology(this.admin, this.topics, this.timeoutMs, {
+        missing: 'skip',
+        probe: this.probeLeaders,
+      });
       const any = topology.values().next().value;
       if (any) this.knownBrokers = any.brokers;
     } catch (err) {
@@ -223,21 +240,24 @@ export class PartitionMetrics {
     // Offsets per topic, in parallel; a topic whose leaders are known unreachable is not asked (the request
     // would only wait for its timeout) and goes stale with the broker named.
     const offsetResults = await Promise.all(
-      this.topics.map(async (topic): Promise<{ topic: string; offsets?: PartitionOffsets[]; error?: string }> => {
-        if (topologyError !== undefined) return { topic, error: topologyError };
-        const t = topology?.get(topic);
-        if (topology && !t) return { topic, error: `topic "${topic}" not found` };
-        const down = t ? describeLeaderless(t) : undefined;
-        if (down !== undefined) return { topic, error: down };
-        try {
-          return { topic, offsets: await fetchPartitionOffsets(this.admin, topic, this.timeoutMs) };
-        } catch (err) {
-          return { topic, error: await this.explain(err) };
-        }
-      }),
+      this.topics.map(
+        async (topic): Promise<{ topic: string; offsets?: PartitionOffsets[]; error?: string }> => {
+          if (topologyError !== undefined) return { topic, error: topologyError };
+          const t = topology?.get(topic);
+          if (topology && !t) return { topic, error: `topic "${topic}" not found` };
+          const down = t ? describeLeaderless(t) : undefined;
+          if (down !== undefined) return { topic, error: down };
+          try {
+            return { topic, offsets: await fetchPartitionOffsets(this.admin, topic, this.timeoutMs) };
+          } catch (err) {
+            return { topic, error: await this.explain(err) };
+          }
+        },
+      ),
     );
     const at = this.now();
-    for (const r of offsetResults) if (r.offsets) this.applyOffsets(r.topic, r.offsets, topology?.get(r.topic), at);
+    for (const r of offsetResults)
+      if (r.offsets) this.applyOffsets(r.topic, r.offsets, topology?.get(r.topic), at);
 
     const okTopics = offsetResults.filter((r) => r.offsets).map((r) => r.topic);
     const groupErrors = new Map<string, string>();
@@ -251,7 +271,8 @@ export class PartitionMetrics {
           // Unsupported (the mock) or refused: don't pay for it on every poll.
           if (active === undefined) this.describeGroupsEnabled = false;
         }
-        for (const topic of okTopics) this.applyCommitted(topic, group, committed.get(topic) ?? new Map(), active, at);
+        for (const topic of okTopics)
+          this.applyCommitted(topic, group, committed.get(topic) ?? new Map(), active, at);
       } catch (err) {
         groupErrors.set(group, await this.explain(err));
       }
@@ -262,9 +283,10 @@ export class PartitionMetrics {
       const groups: ReadonlyArray<string | undefined> = this.groups.length > 0 ? this.groups : [undefined];
       for (const group of groups) {
         const error = r.error ?? (group !== undefined ? groupErrors.get(group) : undefined);
-        const snap = error === undefined
-          ? this.buildSnapshot(r.topic, group, at)
-          : this.staleSnapshot(r.topic, group, error, attemptAt, topology?.get(r.topic));
+        const snap =
+          error === undefined
+            ? this.buildSnapshot(r.topic, group, at)
+            : this.staleSnapshot(r.topic, group, error, attemptAt, topology?.get(r.topic));
         this.snapshots.set(snapshotKey(r.topic, group), snap);
         emitted.push(snap);
       }
@@ -290,7 +312,12 @@ export class PartitionMetrics {
    */
   private async explain(err: unknown): Promise<string> {
     const line = oneLine(err);
-    if (!(err instanceof ClusterError && err.code === 'E_TIMEOUT') || !this.probeLeaders || this.knownBrokers.length === 0) return line;
+    if (
+      !(err instanceof ClusterError && err.code === 'E_TIMEOUT') ||
+      !this.probeLeaders ||
+      this.knownBrokers.length === 0
+    )
+      return line;
     const silent = await Promise.all(
       this.knownBrokers.map(async (b) => {
         const r = await probeKafka(b.host, b.port, Math.min(this.timeoutMs, 2000));
@@ -301,7 +328,12 @@ export class PartitionMetrics {
     return names.length > 0 ? `${line}; not answering: ${names.join(', ')}` : line;
   }
 
-  private applyOffsets(topic: string, offsets: PartitionOffsets[], topo: TopicTopology | undefined, at: number): void {
+  private applyOffsets(
+    topic: string,
+    offsets: PartitionOffsets[],
+    topo: TopicTopology | undefined,
+    at: number,
+  ): void {
     const prev = this.topicState.get(topic);
     const partitions = new Map<number, PartitionState>();
     for (const o of offsets) {
@@ -325,7 +357,13 @@ export class PartitionMetrics {
     this.topicState.set(topic, { at, partitions });
   }
 
-  private applyCommitted(topic: string, group: string, committed: Map<number, number>, active: boolean | undefined, at: number): void {
+  private applyCommitted(
+    topic: string,
+    group: string,
+    committed: Map<number, number>,
+    active: boolean | undefined,
+    at: number,
+  ): void {
     const key = snapshotKey(topic, group);
     const state = this.groupState.get(key) ?? new Map<number, GroupPartitionState>();
     const ts = this.topicState.get(topic)!;
@@ -364,7 +402,8 @@ export class PartitionMetrics {
         const committed = g?.committed ?? -1;
         snap.committedOffset = committed;
         // types.ts: with no commit, the whole retained log is lag (what a new consumer from earliest faces).
-        const lag = committed >= 0 ? Math.max(0, p.endOffset - committed) : Math.max(0, p.endOffset - p.startOffset);
+        const lag =
+          committed >= 0 ? Math.max(0, p.endOffset - committed) : Math.max(0, p.endOffset - p.startOffset);
         snap.lag = lag;
         if (committed >= 0) {
           const secs = p.table.lagSeconds(committed, at);
@@ -385,14 +424,27 @@ export class PartitionMetrics {
     return out;
   }
 
-  private staleSnapshot(topic: string, group: string | undefined, error: string, attemptAt: number, topo: TopicTopology | undefined): TopicSnapshot {
+  private staleSnapshot(
+    topic: string,
+    group: string | undefined,
+    error: string,
+    attemptAt: number,
+    topo: TopicTopology | undefined,
+  ): TopicSnapshot {
     const prev = this.snapshots.get(snapshotKey(topic, group));
     const partitions = (prev?.partitions ?? []).map((p) => {
       // Keep the data, but let leader health reflect what the probe saw just now.
       const tp = topo?.partitions.find((x) => x.partition === p.partition);
       return tp ? { ...p, leader: tp.leader, leaderAvailable: tp.leaderAvailable } : { ...p };
     });
-    const out: TopicSnapshot = { topic, takenAt: prev?.takenAt ?? attemptAt, stale: true, error, partitions, lastAttemptAt: attemptAt };
+    const out: TopicSnapshot = {
+      topic,
+      takenAt: prev?.takenAt ?? attemptAt,
+      stale: true,
+      error,
+      partitions,
+      lastAttemptAt: attemptAt,
+    };
     if (group !== undefined) out.group = group;
     return out;
   }
@@ -425,11 +477,18 @@ export interface ConnectLoadAwareOptions {
  * becomes one `updateLoad(Map<partition, load>, takenAt)` call. Partitions whose lag is unknown are left out
  * of the map rather than reported as 0. Returns the unsubscribe function.
  */
-export function connectLoadAware(metrics: PartitionMetrics, partitioner: LoadSink, options: ConnectLoadAwareOptions): () => void {
+export function connectLoadAware(
+  metrics: PartitionMetrics,
+  partitioner: LoadSink,
+  options: ConnectLoadAwareOptions,
+): () => void {
   const topic = options.topic ?? metrics.topics[0];
   const group = options.group ?? metrics.groups[0];
   if (options.signal === LoadSignal.lag && group === undefined) {
-    throw new ClusterError('connectLoadAware with signal "lag" needs PartitionMetrics to watch a consumer group', 'E_USAGE');
+    throw new ClusterError(
+      'connectLoadAware with signal "lag" needs PartitionMetrics to watch a consumer group',
+      'E_USAGE',
+    );
   }
   const feed = (snap: TopicSnapshot): void => {
     if (snap.topic !== topic) return;

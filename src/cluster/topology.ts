@@ -37,7 +37,11 @@ export interface TopicTopology {
 }
 
 /** Resolves true when host:port accepts a TCP connection within timeoutMs. */
-export function probeBroker(host: string, port: number, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
+export function probeBroker(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ ok: boolean; error?: string }> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean, error?: string): void => {
@@ -75,7 +79,9 @@ export function probeKafka(
         req.writeInt16BE(clientId.length, 12);
         clientId.copy(req, 14);
         const socket = tls
-          ? tlsModule.connect({ host, port, ...(typeof tls === 'object' ? tls : {}) }, () => socket.write(req))
+          ? tlsModule.connect({ host, port, ...(typeof tls === 'object' ? tls : {}) }, () =>
+              socket.write(req),
+            )
           : connect({ host, port }, () => socket.write(req));
         const done = (ok: boolean, error?: string): void => {
           clearTimeout(timer);
@@ -94,7 +100,11 @@ export function probeKafka(
 export type TopologyAdmin = Pick<Admin, 'fetchTopicMetadata' | 'describeCluster'>;
 
 /** Metadata for one topic plus a reachability probe of every broker. */
-export async function describeTopicTopology(admin: TopologyAdmin, topic: string, timeoutMs = 5000): Promise<TopicTopology> {
+export async function describeTopicTopology(
+  admin: TopologyAdmin,
+  topic: string,
+  timeoutMs = 5000,
+): Promise<TopicTopology> {
   const all = await describeTopicsTopology(admin, [topic], timeoutMs);
   return all.get(topic)!;
 }
@@ -126,7 +136,9 @@ export async function describeTopicsTopology(
       .map(async (b) => {
         // probe: false trusts metadata alone (a listed leader counts as available).
         const probe: { ok: boolean; error?: string } =
-          options.probe === false ? { ok: true } : await probeBroker(b.host, b.port, Math.min(timeoutMs, 2000));
+          options.probe === false
+            ? { ok: true }
+            : await probeBroker(b.host, b.port, Math.min(timeoutMs, 2000));
         return probe.error === undefined
           ? { nodeId: b.nodeId, host: b.host, port: b.port, reachable: probe.ok }
           : { nodeId: b.nodeId, host: b.host, port: b.port, reachable: probe.ok, error: probe.error };
@@ -145,7 +157,12 @@ export async function describeTopicsTopology(
         isr: [...p.isr],
         leaderAvailable: p.leader >= 0 && reachable.has(p.leader),
       }));
-    out.set(topic, { topic, brokers, partitions, leaderless: partitions.filter((p) => !p.leaderAvailable).map((p) => p.partition) });
+    out.set(topic, {
+      topic,
+      brokers,
+      partitions,
+      leaderless: partitions.filter((p) => !p.leaderAvailable).map((p) => p.partition),
+    });
   }
   return out;
 }

@@ -16,7 +16,12 @@ export { crc32 } from './crc32.js';
 export { keyBytes, type KeyInput } from './bytes.js';
 
 /** Hash algorithms; `consistent` is librdkafka's name for crc32 and is accepted as an alias. */
-export const HashAlgorithm = { murmur2: 'murmur2', fnv1a: 'fnv1a', crc32: 'crc32', consistent: 'consistent' } as const;
+export const HashAlgorithm = {
+  murmur2: 'murmur2',
+  fnv1a: 'fnv1a',
+  crc32: 'crc32',
+  consistent: 'consistent',
+} as const;
 export type HashAlgorithm = (typeof HashAlgorithm)[keyof typeof HashAlgorithm];
 
 /**

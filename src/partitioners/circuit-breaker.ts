@@ -42,16 +42,26 @@ export class CircuitBreaker {
 
   constructor(options: CircuitBreakerOptions) {
     const { threshold, recoveryMs, resetBelow = threshold } = options;
-    if (!Number.isFinite(threshold)) throw new UsageError(`circuit breaker: threshold must be a finite number, got ${threshold}`, 'E_STRATEGY_OPTION');
-    if (!(Number.isFinite(recoveryMs) && recoveryMs >= 0)) throw new UsageError(`circuit breaker: recoveryMs must be >= 0, got ${recoveryMs}`, 'E_STRATEGY_OPTION');
-    if (!(Number.isFinite(resetBelow) && resetBelow <= threshold)) throw new UsageError('circuit breaker: resetBelow must be <= threshold', 'E_STRATEGY_OPTION');
+    if (!Number.isFinite(threshold))
+      throw new UsageError(
+        `circuit breaker: threshold must be a finite number, got ${threshold}`,
+        'E_STRATEGY_OPTION',
+      );
+    if (!(Number.isFinite(recoveryMs) && recoveryMs >= 0))
+      throw new UsageError(
+        `circuit breaker: recoveryMs must be >= 0, got ${recoveryMs}`,
+        'E_STRATEGY_OPTION',
+      );
+    if (!(Number.isFinite(resetBelow) && resetBelow <= threshold))
+      throw new UsageError('circuit breaker: resetBelow must be <= threshold', 'E_STRATEGY_OPTION');
     this.threshold = threshold;
     this.recoveryMs = recoveryMs;
     this.resetBelow = resetBelow;
   }
 
   private ensure(p: number): void {
-    if (!(Number.isInteger(p) && p >= 0 && p < MAX_PARTITIONS)) throw new UsageError(`circuit breaker: bad partition ${p}`, 'E_PARTITION');
+    if (!(Number.isInteger(p) && p >= 0 && p < MAX_PARTITIONS))
+      throw new UsageError(`circuit breaker: bad partition ${p}`, 'E_PARTITION');
     if (p < this.state.length) return;
     let size = this.state.length;
     while (size <= p) size *= 2;

@@ -49,7 +49,10 @@ let memoCount = -1;
 let memoLength = -1;
 let memoOutput: readonly number[] | null = null;
 // Behind it, one entry per array (several topics interleaved each keep their own list).
-const normalizedCache = new WeakMap<readonly number[], { count: number; length: number; out: readonly number[] | null }>();
+const normalizedCache = new WeakMap<
+  readonly number[],
+  { count: number; length: number; out: readonly number[] | null }
+>();
 
 /**
  * `ctx.available` as the strategies may rely on it: strictly ascending partition ids within

@@ -61,7 +61,10 @@ export function compositeKeyBytes(values: readonly (CompositeValue | unknown)[])
 }
 
 /** Partition of a tuple: Java-compatible murmur2 over `compositeKeyBytes(values)`. */
-export function compositePartition(values: readonly (CompositeValue | unknown)[], partitionCount: number): number {
+export function compositePartition(
+  values: readonly (CompositeValue | unknown)[],
+  partitionCount: number,
+): number {
   checkPartitionCount(partitionCount);
   return toPositive(murmur2(compositeKeyBytes(values))) % partitionCount;
 }
@@ -92,7 +95,10 @@ export class CompositeKeyPartitioner implements Partitioner {
 
   constructor(options: CompositeOptions) {
     if (!Array.isArray(options.fields) || options.fields.length === 0) {
-      throw new UsageError('composite: at least one field is required, e.g. composite:tenant,user', 'E_STRATEGY');
+      throw new UsageError(
+        'composite: at least one field is required, e.g. composite:tenant,user',
+        'E_STRATEGY',
+      );
     }
     this.fields = [...options.fields];
     this.readers = this.fields.map(compileField);

@@ -55,7 +55,10 @@ export class ExplicitPartitioner implements Partitioner {
       if (q !== undefined) {
         if (q !== null && q < ctx.partitionCount) return q;
         if (this.invalid === 'throw') {
-          throw new InputError(`invalid explicit partition "${String(raw)}": topic has ${ctx.partitionCount} partitions`, 'E_PARTITION');
+          throw new InputError(
+            `invalid explicit partition "${String(raw)}": topic has ${ctx.partitionCount} partitions`,
+            'E_PARTITION',
+          );
         }
       }
     }

@@ -21,9 +21,7 @@ import { murmur2, toPositive } from '../hash/index.js';
 import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
 
 export type PartitionMapping =
-  | Readonly<Record<string, number | readonly number[]>>
-  | ReadonlyMap<string, readonly number[]>
-  | string;
+  Readonly<Record<string, number | readonly number[]>> | ReadonlyMap<string, readonly number[]> | string;
 
 export interface FieldOptions {
   /** Dotted path in record.value, e.g. "region" or "customer.department". */
@@ -47,10 +45,18 @@ export class ValueRouter {
   private readonly cursors = new Map<string, Cursor>();
   private readonly mappedMax: number[];
 
-  constructor(mapping: PartitionMapping | undefined, unknown: readonly number[] | string | undefined, what: string) {
+  constructor(
+    mapping: PartitionMapping | undefined,
+    unknown: readonly number[] | string | undefined,
+    what: string,
+  ) {
     this.mapping = parseMapping(mapping, what);
     this.unknown =
-      unknown === undefined ? null : typeof unknown === 'string' ? parsePartitionList(unknown, what) : normaliseList(unknown, what);
+      unknown === undefined
+        ? null
+        : typeof unknown === 'string'
+          ? parsePartitionList(unknown, what)
+          : normaliseList(unknown, what);
     const all = [...this.mapping.values()].flat();
     if (this.unknown) all.push(...this.unknown);
     this.mappedMax = all.length ? [Math.max(...all)] : [];

@@ -9,7 +9,12 @@ import { InputError, UsageError } from '../errors.js';
 import type { GeoLookup } from './geo.js';
 
 /** Which part of the GeoIP2 record names the region. */
-export const GeoLevel = { continent: 'continent', country: 'country', subdivision: 'subdivision', city: 'city' } as const;
+export const GeoLevel = {
+  continent: 'continent',
+  country: 'country',
+  subdivision: 'subdivision',
+  city: 'city',
+} as const;
 export type GeoLevel = (typeof GeoLevel)[keyof typeof GeoLevel];
 
 /** GeoIP2 City and Country records share the fields read here (Country records have no city/subdivisions). */
@@ -18,7 +23,10 @@ type GeoRecord = CityResponse;
 export function parseGeoLevel(raw: unknown): GeoLevel {
   if (raw === undefined || raw === null || raw === '') return 'country';
   if (typeof raw === 'string' && raw in GeoLevel) return raw as GeoLevel;
-  throw new UsageError(`geo level must be one of ${Object.keys(GeoLevel).join(', ')}, got ${JSON.stringify(raw)}`, 'E_STRATEGY');
+  throw new UsageError(
+    `geo level must be one of ${Object.keys(GeoLevel).join(', ')}, got ${JSON.stringify(raw)}`,
+    'E_STRATEGY',
+  );
 }
 
 /**

@@ -39,7 +39,8 @@ export class GeoPartitioner implements Partitioner {
   unknown = 0;
 
   constructor(options: GeoOptions) {
-    if (typeof options.lookup !== 'function') throw new UsageError('geo: a lookup function (ip) => region is required', 'E_STRATEGY_OPTION');
+    if (typeof options.lookup !== 'function')
+      throw new UsageError('geo: a lookup function (ip) => region is required', 'E_STRATEGY_OPTION');
     this.name = options.name ?? 'geo';
     this.lookup = options.lookup;
     this.readIp = compileSource(

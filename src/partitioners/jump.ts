@@ -35,7 +35,10 @@ const TWO_32 = 4294967296;
  */
 export function jumpHash64(hi: number, lo: number, buckets: number): number {
   if (!(Number.isInteger(buckets) && buckets > 0 && buckets <= 0x7fffffff)) {
-    throw new UsageError(`jump hash: buckets must be a positive 32-bit integer, got ${buckets}`, 'E_PARTITIONS');
+    throw new UsageError(
+      `jump hash: buckets must be a positive 32-bit integer, got ${buckets}`,
+      'E_PARTITIONS',
+    );
   }
   let h = hi >>> 0;
   let l = lo >>> 0;
@@ -113,11 +116,18 @@ export interface KeyMovement {
  * Measures how many keys change partition when a topic goes from `from` to `to` partitions under a strategy
  * (e.g. createStrategy('jump') vs createStrategy('murmur2')). Each key is placed twice; keys are not retained.
  */
-export function keyMovement(keys: Iterable<string | Uint8Array>, from: number, to: number, strategy: KeyPlacement): KeyMovement {
+export function keyMovement(
+  keys: Iterable<string | Uint8Array>,
+  from: number,
+  to: number,
+  strategy: KeyPlacement,
+): KeyMovement {
   checkPartitionCount(from);
   checkPartitionCount(to);
   const place: (key: string | Uint8Array, n: number) => number =
-    typeof strategy === 'function' ? strategy : (key, n) => strategy.partition({ key }, { partitionCount: n });
+    typeof strategy === 'function'
+      ? strategy
+      : (key, n) => strategy.partition({ key }, { partitionCount: n });
   let total = 0;
   let moved = 0;
   let between = 0;
@@ -140,4 +150,3 @@ export function keyMovement(keys: Iterable<string | Uint8Array>, from: number, t
     movedBetweenOldPartitions: between,
   };
 }
-

@@ -111,15 +111,33 @@ export class LoadAwarePartitioner implements Partitioner {
   private updates = 0;
 
   constructor(options: LoadAwareOptions = {}) {
-    const { selection = 'p2c', keyed = 'hash', halfLifeMs = 30_000, neutral = 'mean', tolerance = 0.05 } = options;
-    if (!(selection in LoadSelection)) throw new UsageError(`load-aware: selection must be p2c or weighted, got ${String(selection)}`, 'E_STRATEGY_OPTION');
-    if (!Object.values(KeyedLoadPolicy).includes(keyed)) throw new UsageError(`load-aware: keyed must be hash, avoid-excluded or steer, got ${String(keyed)}`, 'E_STRATEGY_OPTION');
-    if (!(halfLifeMs > 0)) throw new UsageError(`load-aware: halfLifeMs must be > 0, got ${halfLifeMs}`, 'E_STRATEGY_OPTION');
-    if (neutral !== 'mean' && !(Number.isFinite(neutral) && neutral >= 0)) throw new UsageError("load-aware: neutral must be 'mean' or a finite number >= 0", 'E_STRATEGY_OPTION');
-    if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new UsageError('load-aware: tolerance must be a finite number >= 0', 'E_STRATEGY_OPTION');
+    const {
+      selection = 'p2c',
+      keyed = 'hash',
+      halfLifeMs = 30_000,
+      neutral = 'mean',
+      tolerance = 0.05,
+    } = options;
+    if (!(selection in LoadSelection))
+      throw new UsageError(
+        `load-aware: selection must be p2c or weighted, got ${String(selection)}`,
+        'E_STRATEGY_OPTION',
+      );
+    if (!Object.values(KeyedLoadPolicy).includes(keyed))
+      throw new UsageError(
+        `load-aware: keyed must be hash, avoid-excluded or steer, got ${String(keyed)}`,
+        'E_STRATEGY_OPTION',
+      );
+    if (!(halfLifeMs > 0))
+      throw new UsageError(`load-aware: halfLifeMs must be > 0, got ${halfLifeMs}`, 'E_STRATEGY_OPTION');
+    if (neutral !== 'mean' && !(Number.isFinite(neutral) && neutral >= 0))
+      throw new UsageError("load-aware: neutral must be 'mean' or a finite number >= 0", 'E_STRATEGY_OPTION');
+    if (!(Number.isFinite(tolerance) && tolerance >= 0))
+      throw new UsageError('load-aware: tolerance must be a finite number >= 0', 'E_STRATEGY_OPTION');
     this.tolerance = tolerance;
     const refreshMs = options.refreshMs ?? Math.min(halfLifeMs / 32, 250);
-    if (!(Number.isFinite(refreshMs) && refreshMs >= 0)) throw new UsageError('load-aware: refreshMs must be >= 0', 'E_STRATEGY_OPTION');
+    if (!(Number.isFinite(refreshMs) && refreshMs >= 0))
+      throw new UsageError('load-aware: refreshMs must be >= 0', 'E_STRATEGY_OPTION');
     this.selection = selection;
     this.keyed = keyed;
     this.halfLifeMs = halfLifeMs;
@@ -157,7 +175,14 @@ export class LoadAwarePartitioner implements Partitioner {
   updateLoad(loads: ReadonlyArray<number> | ReadonlyMap<number, number>, at: number = Date.now()): void {
     if (!Number.isFinite(at)) throw new UsageError(`load-aware: bad reading time ${at}`, 'E_STRATEGY_OPTION');
     const set = (p: number, load: number): void => {
-      if (!(Number.isInteger(p) && p >= 0 && p < MAX_PARTITIONS && typeof load === 'number' && Number.isFinite(load) && load >= 0)) {
+      if (!(
+        Number.isInteger(p) &&
+        p >= 0 &&
+        p < MAX_PARTITIONS &&
+        typeof load === 'number' &&
+        Number.isFinite(load) &&
+        load >= 0
+      )) {
         this.rejected++;
         return;
       }
@@ -341,7 +366,12 @@ export class LoadAwarePartitioner implements Partitioner {
   /** Current effective load per partition and the breaker's exclusions, at `now` (default: the clock). */
   stats(now: number = Date.now(), partitionCount?: number): LoadAwareStats {
     let n = partitionCount ?? Math.max(this.n, 0);
-    if (partitionCount === undefined) for (let p = this.has.length - 1; p >= n; p--) if (this.has[p] === 1) { n = p + 1; break; }
+    if (partitionCount === undefined)
+      for (let p = this.has.length - 1; p >= n; p--)
+        if (this.has[p] === 1) {
+          n = p + 1;
+          break;
+        }
     const neutral = this.neutralLevel();
     const loads: number[] = [];
     const partitions: PartitionLoadStats[] = [];
@@ -354,8 +384,23 @@ export class LoadAwarePartitioner implements Partitioner {
       if (state === 'open') excluded.push(p);
       else if (state === 'half-open') halfOpen.push(p);
       loads.push(load);
-      partitions.push({ partition: p, load, raw: known ? this.raw[p] : undefined, updatedAt: known ? this.rawAt[p] : undefined, state });
+      partitions.push({
+        partition: p,
+        load,
+        raw: known ? this.raw[p] : undefined,
+        updatedAt: known ? this.rawAt[p] : undefined,
+        state,
+      });
     }
-    return { at: now, partitionCount: n, loads, partitions, excluded, halfOpen, rejected: this.rejected, updates: this.updates };
+    return {
+      at: now,
+      partitionCount: n,
+      loads,
+      partitions,
+      excluded,
+      halfOpen,
+      rejected: this.rejected,
+      updates: this.updates,
+    };
   }
 }

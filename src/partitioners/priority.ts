@@ -8,13 +8,21 @@
  */
 import { UsageError } from '../errors.js';
 import { murmur2, toPositive } from '../hash/index.js';
-import { availableOrNull, checkPartitionCount, explicitPartition, isAvailable, isNullKey, oneHot } from './common.js';
+import {
+  availableOrNull,
+  checkPartitionCount,
+  explicitPartition,
+  isAvailable,
+  isNullKey,
+  oneHot,
+} from './common.js';
 import { checkListFits, compileSource, Cursor, hashOver, parseMapping } from './routing-common.js';
 import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
 
 export interface PriorityOptions {
   /** level → reserved partitions, e.g. { high: [0, 1] } or "high=0-1,urgent=2". */
-  levels: Readonly<Record<string, number | readonly number[]>> | ReadonlyMap<string, readonly number[]> | string;
+  levels:
+    Readonly<Record<string, number | readonly number[]>> | ReadonlyMap<string, readonly number[]> | string;
   /** Header carrying the level (default "priority" when neither header nor field is given). */
   header?: string | undefined;
   /** Dotted path in record.value carrying the level. */
@@ -35,17 +43,27 @@ export class PriorityPartitioner implements Partitioner {
   constructor(options: PriorityOptions) {
     this.name = options.name ?? 'priority';
     this.levels = parseMapping(options.levels, 'priority levels');
-    if (this.levels.size === 0) throw new UsageError('priority: at least one level=partitions mapping is required', 'E_STRATEGY_OPTION');
+    if (this.levels.size === 0)
+      throw new UsageError(
+        'priority: at least one level=partitions mapping is required',
+        'E_STRATEGY_OPTION',
+      );
     const all = new Set<number>();
     for (const [level, list] of this.levels) {
       for (const p of list) {
-        if (all.has(p)) throw new UsageError(`priority: partition ${p} is reserved twice (level "${level}")`, 'E_STRATEGY_OPTION');
+        if (all.has(p))
+          throw new UsageError(
+            `priority: partition ${p} is reserved twice (level "${level}")`,
+            'E_STRATEGY_OPTION',
+          );
         all.add(p);
       }
       this.cursors.set(level, new Cursor());
     }
     this.reserved = [...all].sort((a, b) => a - b);
-    this.read = compileSource(options.header === undefined && options.field === undefined ? { header: 'priority' } : options);
+    this.read = compileSource(
+      options.header === undefined && options.field === undefined ? { header: 'priority' } : options,
+    );
   }
 
   /** Partitions not reserved by any level, for `partitionCount` partitions (cached per count). */
@@ -76,7 +94,10 @@ export class PriorityPartitioner implements Partitioner {
       list = this.remainingFor(ctx.partitionCount);
       cursor = this.restCursor;
       // Every partition reserved: unprioritised traffic still has to go somewhere — all partitions.
-      if (list.length === 0) return isNullKey(record.key) ? cursor.nextIn(ctx.partitionCount) : toPositive(murmur2(record.key)) % ctx.partitionCount;
+      if (list.length === 0)
+        return isNullKey(record.key)
+          ? cursor.nextIn(ctx.partitionCount)
+          : toPositive(murmur2(record.key)) % ctx.partitionCount;
     }
     if (!isNullKey(record.key)) return hashOver(record.key, list);
     // Keyless: round-robin over the list's available partitions (Java/KafkaJS skip leaderless ones for keyless).

@@ -52,6 +52,7 @@ export function specsReadRecordFields(specs: readonly string[]): boolean {
 export function createStrategy(spec: string, options: StrategyOptions = {}): Partitioner {
   const [name = '', ...args] = spec.trim().split(':');
   const def = definitions.get(name);
-  if (!def) throw new UsageError(`unknown strategy "${spec}"; known: ${strategyNames().join(', ')}`, 'E_STRATEGY');
+  if (!def)
+    throw new UsageError(`unknown strategy "${spec}"; known: ${strategyNames().join(', ')}`, 'E_STRATEGY');
   return def.create(args, options);
 }

@@ -26,7 +26,8 @@ export function readPath(value: unknown, path: readonly string[]): unknown {
 
 export function splitPath(path: string): readonly string[] {
   const parts = path.split('.');
-  if (path === '' || parts.some((p) => p === '')) throw new UsageError(`bad field path "${path}"`, 'E_STRATEGY_OPTION');
+  if (path === '' || parts.some((p) => p === ''))
+    throw new UsageError(`bad field path "${path}"`, 'E_STRATEGY_OPTION');
   return parts;
 }
 
@@ -66,7 +67,8 @@ export interface FieldSource {
 export function compileSource(src: FieldSource): (record: RecordInfo) => string | undefined {
   const header = src.header;
   const path = src.field === undefined ? undefined : splitPath(src.field);
-  if (header === undefined && path === undefined) throw new UsageError('a header or field name is required', 'E_STRATEGY_OPTION');
+  if (header === undefined && path === undefined)
+    throw new UsageError('a header or field name is required', 'E_STRATEGY_OPTION');
   return (record) => {
     if (header !== undefined) {
       const h = headerString(record, header);
@@ -84,7 +86,11 @@ export function parsePartitionList(text: string, what: string): number[] {
   const out: number[] = [];
   for (const part of text.split('+')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new UsageError(`${what}: bad partition list "${text}" (use e.g. 3, 0-3 or 0+2+5)`, 'E_STRATEGY_OPTION');
+    if (!m)
+      throw new UsageError(
+        `${what}: bad partition list "${text}" (use e.g. 3, 0-3 or 0+2+5)`,
+        'E_STRATEGY_OPTION',
+      );
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) throw new UsageError(`${what}: empty range "${part}"`, 'E_STRATEGY_OPTION');
@@ -98,7 +104,10 @@ export function normaliseList(list: Iterable<unknown>, what: string): number[] {
   const set = new Set<number>();
   for (const p of list) {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) {
-      throw new UsageError(`${what}: partitions must be non-negative integers, got ${JSON.stringify(p)}`, 'E_STRATEGY_OPTION');
+      throw new UsageError(
+        `${what}: partitions must be non-negative integers, got ${JSON.stringify(p)}`,
+        'E_STRATEGY_OPTION',
+      );
     }
     set.add(p);
   }
@@ -116,16 +125,31 @@ export function parseMapping(raw: unknown, what: string): Map<string, number[]> 
     for (const item of raw.split(',')) {
       if (item.trim() === '') continue;
       const eq = item.lastIndexOf('=');
-      if (eq <= 0) throw new UsageError(`${what}: expected name=partitions, got "${item}"`, 'E_STRATEGY_OPTION');
+      if (eq <= 0)
+        throw new UsageError(`${what}: expected name=partitions, got "${item}"`, 'E_STRATEGY_OPTION');
       out.set(item.slice(0, eq).trim(), parsePartitionList(item.slice(eq + 1), what));
     }
     return out;
   }
-  const entries = raw instanceof Map ? [...(raw as Map<unknown, unknown>).entries()] : typeof raw === 'object' ? Object.entries(raw) : null;
-  if (entries === null) throw new UsageError(`${what}: mapping must be an object or "name=partitions,..."`, 'E_STRATEGY_OPTION');
+  const entries =
+    raw instanceof Map
+      ? [...(raw as Map<unknown, unknown>).entries()]
+      : typeof raw === 'object'
+        ? Object.entries(raw)
+        : null;
+  if (entries === null)
+    throw new UsageError(`${what}: mapping must be an object or "name=partitions,..."`, 'E_STRATEGY_OPTION');
   for (const [k, v] of entries) {
-    const list = typeof v === 'number' ? [v] : typeof v === 'string' ? parsePartitionList(v, what) : Array.isArray(v) ? v : null;
-    if (list === null) throw new UsageError(`${what}: bad partitions for "${String(k)}"`, 'E_STRATEGY_OPTION');
+    const list =
+      typeof v === 'number'
+        ? [v]
+        : typeof v === 'string'
+          ? parsePartitionList(v, what)
+          : Array.isArray(v)
+            ? v
+            : null;
+    if (list === null)
+      throw new UsageError(`${what}: bad partitions for "${String(k)}"`, 'E_STRATEGY_OPTION');
     out.set(String(k), normaliseList(list, what));
   }
   return out;
@@ -138,7 +162,10 @@ export function parseMapping(raw: unknown, what: string): Map<string, number[]> 
 export function checkListFits(list: readonly number[], ctx: PartitionContext, what: string): void {
   const last = list[list.length - 1];
   if (last !== undefined && last >= ctx.partitionCount) {
-    throw new InputError(`${what}: partition ${last} does not exist (topic has ${ctx.partitionCount})`, 'E_PARTITION');
+    throw new InputError(
+      `${what}: partition ${last} does not exist (topic has ${ctx.partitionCount})`,
+      'E_PARTITION',
+    );
   }
 }
 
@@ -185,8 +212,12 @@ export class DefaultFallback implements Partitioner {
 /** Options may name the fallback as a Partitioner instance; anything else is a usage error. */
 export function fallbackOption(raw: unknown): Partitioner {
   if (raw === undefined || raw === null) return new DefaultFallback();
-  if (typeof raw === 'object' && typeof (raw as Partitioner).partition === 'function') return raw as Partitioner;
-  throw new UsageError('strategy option fallback must be a Partitioner (use createStrategy(spec) to build one)', 'E_STRATEGY_OPTION');
+  if (typeof raw === 'object' && typeof (raw as Partitioner).partition === 'function')
+    return raw as Partitioner;
+  throw new UsageError(
+    'strategy option fallback must be a Partitioner (use createStrategy(spec) to build one)',
+    'E_STRATEGY_OPTION',
+  );
 }
 
 /**
@@ -223,6 +254,7 @@ export function positiveIntArg(raw: string | undefined, what: string, dflt?: num
 export function stringOption(options: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const v = options[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v === '') throw new UsageError(`strategy option ${name} must be a non-empty string`, 'E_STRATEGY_OPTION');
+  if (typeof v !== 'string' || v === '')
+    throw new UsageError(`strategy option ${name} must be a non-empty string`, 'E_STRATEGY_OPTION');
   return v;
 }

@@ -30,7 +30,8 @@ function optional<T>(options: StrategyOptions, name: string): T | undefined {
 }
 
 function noMore(name: string, rest: readonly string[]): void {
-  if (rest.length > 0) throw new UsageError(`strategy "${name}": unexpected argument "${rest.join(':')}"`, 'E_STRATEGY');
+  if (rest.length > 0)
+    throw new UsageError(`strategy "${name}": unexpected argument "${rest.join(':')}"`, 'E_STRATEGY');
 }
 
 function specName(name: string, args: readonly string[]): string {
@@ -40,7 +41,10 @@ function specName(name: string, args: readonly string[]): string {
 function oneOf<T extends string>(raw: unknown, allowed: readonly T[], what: string): T | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`, 'E_STRATEGY_OPTION');
+  throw new UsageError(
+    `${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`,
+    'E_STRATEGY_OPTION',
+  );
 }
 
 export const routingStrategies: StrategyDefinition[] = [
@@ -54,7 +58,11 @@ export const routingStrategies: StrategyDefinition[] = [
       return new ExplicitPartitioner({
         header: named['header'] ?? stringOption(options, 'header'),
         field: named['field'] ?? stringOption(options, 'field'),
-        invalid: oneOf<InvalidPartitionPolicy>(named['invalid'] ?? options['invalid'], ['throw', 'fallback'], 'explicit invalid'),
+        invalid: oneOf<InvalidPartitionPolicy>(
+          named['invalid'] ?? options['invalid'],
+          ['throw', 'fallback'],
+          'explicit invalid',
+        ),
         fallback: fallbackOption(options['fallback']),
         name: specName('explicit', args),
       });
@@ -68,7 +76,8 @@ export const routingStrategies: StrategyDefinition[] = [
       const { named, positional } = namedArgs(args, ['header', 'field']);
       if (positional.length > 1) noMore('priority', positional.slice(1));
       const levels = positional[0] ?? optional<PartitionMapping>(options, 'levels');
-      if (levels === undefined) throw new UsageError('priority: levels are required, e.g. priority:high=0-1', 'E_STRATEGY');
+      if (levels === undefined)
+        throw new UsageError('priority: levels are required, e.g. priority:high=0-1', 'E_STRATEGY');
       return new PriorityPartitioner({
         levels,
         header: named['header'] ?? stringOption(options, 'header'),
@@ -79,7 +88,8 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'field',
-    description: 'route by a record field (dotted path in the value) mapped to partitions; unknown values hashed',
+    description:
+      'route by a record field (dotted path in the value) mapped to partitions; unknown values hashed',
     args: ':<path>[:<value>=<partitions>,...][:unknown=<partitions>][:header=<name>]',
     create(args, options) {
       const { named, positional } = namedArgs(args, ['unknown', 'header']);
@@ -87,7 +97,8 @@ export const routingStrategies: StrategyDefinition[] = [
       noMore('field', rest);
       const field = path ?? stringOption(options, 'field');
       const header = named['header'] ?? stringOption(options, 'header');
-      if (field === undefined && header === undefined) throw new UsageError('field: a field path is required, e.g. field:region', 'E_STRATEGY');
+      if (field === undefined && header === undefined)
+        throw new UsageError('field: a field path is required, e.g. field:region', 'E_STRATEGY');
       return new FieldPartitioner({
         field,
         header,
@@ -100,7 +111,8 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'geo',
-    description: 'client IP → region (MaxMind .mmdb or a lookup function) → partitions; fallback when unknown',
+    description:
+      'client IP → region (MaxMind .mmdb or a lookup function) → partitions; fallback when unknown',
     args: '[:continent|country|subdivision|city][:mmdb=<file>][:ip=<path>|:header=<name>]',
     create(args, options) {
       const { named, positional } = namedArgs(args, ['mmdb', 'ip', 'header']);
@@ -108,9 +120,14 @@ export const routingStrategies: StrategyDefinition[] = [
       noMore('geo', rest);
       let lookup = optional<GeoLookup>(options, 'lookup');
       const mmdb = named['mmdb'] ?? stringOption(options, 'mmdb');
-      if (lookup !== undefined && typeof lookup !== 'function') throw new UsageError('geo: option lookup must be a function (ip) => region', 'E_STRATEGY_OPTION');
+      if (lookup !== undefined && typeof lookup !== 'function')
+        throw new UsageError('geo: option lookup must be a function (ip) => region', 'E_STRATEGY_OPTION');
       if (lookup === undefined) {
-        if (mmdb === undefined) throw new UsageError('geo: a MaxMind database (mmdb=<file> or option mmdb) or a lookup function is required', 'E_STRATEGY');
+        if (mmdb === undefined)
+          throw new UsageError(
+            'geo: a MaxMind database (mmdb=<file> or option mmdb) or a lookup function is required',
+            'E_STRATEGY',
+          );
         // The file is read here, once, at construction; the partitioner only calls the in-memory lookup.
         lookup = loadMmdbLookup(mmdb, parseGeoLevel(levelArg ?? options['level']));
       }
@@ -133,10 +150,16 @@ export const routingStrategies: StrategyDefinition[] = [
       const [w, k, ...rest] = args;
       noMore('time-window', rest);
       // Default one-minute windows, so the bare name works inside weighted specs ("weighted:time-window=0.4,...").
-      const windowMs = w !== undefined ? positiveIntArg(w, 'time-window window (ms)') : numberOption(options, 'windowMs', 60_000, 1);
+      const windowMs =
+        w !== undefined
+          ? positiveIntArg(w, 'time-window window (ms)')
+          : numberOption(options, 'windowMs', 60_000, 1);
       return new TimeWindowPartitioner({
         windowMs,
-        spread: k !== undefined ? positiveIntArg(k, 'time-window spread') : numberOption(options, 'spread', 1, 1, true),
+        spread:
+          k !== undefined
+            ? positiveIntArg(k, 'time-window spread')
+            : numberOption(options, 'spread', 1, 1, true),
         origin: numberOption(options, 'origin', 0, -Number.MAX_VALUE),
         name: args.length ? specName('time-window', args) : undefined,
       });
@@ -151,11 +174,23 @@ export const routingStrategies: StrategyDefinition[] = [
       const { named, positional } = namedArgs(args, ['sub-key']);
       const [s, ...rest] = positional;
       noMore('salted', rest);
-      const salts = s !== undefined ? positiveIntArg(s, 'salted salt count') : numberOption(options, 'salts', NaN, 1, true);
-      if (Number.isNaN(salts)) throw new UsageError('salted: a salt count is required, e.g. salted:8', 'E_STRATEGY');
+      const salts =
+        s !== undefined
+          ? positiveIntArg(s, 'salted salt count')
+          : numberOption(options, 'salts', NaN, 1, true);
+      if (Number.isNaN(salts))
+        throw new UsageError('salted: a salt count is required, e.g. salted:8', 'E_STRATEGY');
       const hot = options['hotKeys'];
-      if (hot !== undefined && hot !== null && typeof hot !== 'function' && !(typeof hot === 'object' && Symbol.iterator in hot)) {
-        throw new UsageError('salted: option hotKeys must be an iterable of keys or a function key => salt count', 'E_STRATEGY_OPTION');
+      if (
+        hot !== undefined &&
+        hot !== null &&
+        typeof hot !== 'function' &&
+        !(typeof hot === 'object' && Symbol.iterator in hot)
+      ) {
+        throw new UsageError(
+          'salted: option hotKeys must be an iterable of keys or a function key => salt count',
+          'E_STRATEGY_OPTION',
+        );
       }
       return new SaltedPartitioner({
         salts,
@@ -171,7 +206,8 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'composite',
-    description: 'partition by a tuple of fields (e.g. tenant,user): Java murmur2 over a length-prefixed encoding',
+    description:
+      'partition by a tuple of fields (e.g. tenant,user): Java murmur2 over a length-prefixed encoding',
     args: ':<field>,<field>...  (dotted value paths, header:<name>, key)',
     create(args, options) {
       const text = args.join(':');
@@ -183,8 +219,12 @@ export const routingStrategies: StrategyDefinition[] = [
         }
         fields = f as string[];
       }
-      if (fields.some((f) => f === '')) throw new UsageError(`composite: empty field name in "${text}"`, 'E_STRATEGY');
-      return new CompositeKeyPartitioner({ fields, name: args.length ? specName('composite', args) : undefined });
+      if (fields.some((f) => f === ''))
+        throw new UsageError(`composite: empty field name in "${text}"`, 'E_STRATEGY');
+      return new CompositeKeyPartitioner({
+        fields,
+        name: args.length ? specName('composite', args) : undefined,
+      });
     },
   },
   {
@@ -195,11 +235,17 @@ export const routingStrategies: StrategyDefinition[] = [
       let parts: WeightedPart[];
       if (args.length > 0) {
         const optionsFor = (options['optionsFor'] ?? {}) as Record<string, StrategyOptions | undefined>;
-        parts = parseWeightedSpec(args.join(':')).map((p) => ({ ...p, options: optionsFor[p.strategy] ?? {} }));
+        parts = parseWeightedSpec(args.join(':')).map((p) => ({
+          ...p,
+          options: optionsFor[p.strategy] ?? {},
+        }));
       } else {
         const raw = options['parts'];
         if (!Array.isArray(raw) || raw.length === 0) {
-          throw new UsageError('weighted: parts are required, e.g. weighted:time-window:60000=0.4,murmur2=0.6', 'E_STRATEGY');
+          throw new UsageError(
+            'weighted: parts are required, e.g. weighted:time-window:60000=0.4,murmur2=0.6',
+            'E_STRATEGY',
+          );
         }
         parts = raw as WeightedPart[];
       }
@@ -208,14 +254,23 @@ export const routingStrategies: StrategyDefinition[] = [
   },
   {
     name: 'load-aware',
-    description: 'steers keyless traffic away from loaded partitions (power of two choices), with a circuit breaker',
+    description:
+      'steers keyless traffic away from loaded partitions (power of two choices), with a circuit breaker',
     args: '[:p2c|weighted][:keyed=hash|avoid-excluded|steer][:half-life=<ms>][:threshold=<load>][:recovery=<ms>]',
     create(args, options) {
-      const { named, positional } = namedArgs(args, ['keyed', 'half-life', 'threshold', 'recovery', 'reset-below']);
+      const { named, positional } = namedArgs(args, [
+        'keyed',
+        'half-life',
+        'threshold',
+        'recovery',
+        'reset-below',
+      ]);
       const [sel, ...rest] = positional;
       noMore('load-aware', rest);
       const num = (spec: string | undefined, opt: string, dflt: number, min: number): number =>
-        spec !== undefined ? numberOption({ [opt]: spec }, opt, dflt, min) : numberOption(options, opt, dflt, min);
+        spec !== undefined
+          ? numberOption({ [opt]: spec }, opt, dflt, min)
+          : numberOption(options, opt, dflt, min);
       const threshold = num(named['threshold'], 'threshold', NaN, -Number.MAX_VALUE);
       const optBreaker = options['breaker'];
       let breaker: CircuitBreaker | undefined;
@@ -231,10 +286,21 @@ export const routingStrategies: StrategyDefinition[] = [
       }
       const refresh = options['refreshMs'];
       return new LoadAwarePartitioner({
-        selection: oneOf<LoadSelection>(sel ?? options['selection'], ['p2c', 'weighted'], 'load-aware selection'),
-        keyed: oneOf<KeyedLoadPolicy>(named['keyed'] ?? options['keyed'], ['hash', 'avoid-excluded', 'steer'], 'load-aware keyed'),
+        selection: oneOf<LoadSelection>(
+          sel ?? options['selection'],
+          ['p2c', 'weighted'],
+          'load-aware selection',
+        ),
+        keyed: oneOf<KeyedLoadPolicy>(
+          named['keyed'] ?? options['keyed'],
+          ['hash', 'avoid-excluded', 'steer'],
+          'load-aware keyed',
+        ),
         halfLifeMs: num(named['half-life'], 'halfLifeMs', 30_000, Number.MIN_VALUE),
-        neutral: options['neutral'] === 'mean' || options['neutral'] === undefined ? 'mean' : numberOption(options, 'neutral', 0, 0),
+        neutral:
+          options['neutral'] === 'mean' || options['neutral'] === undefined
+            ? 'mean'
+            : numberOption(options, 'neutral', 0, 0),
         tolerance: numberOption(options, 'tolerance', 0.05, 0),
         refreshMs: refresh === undefined ? undefined : numberOption(options, 'refreshMs', 0, 0),
         breaker,
@@ -246,7 +312,8 @@ export const routingStrategies: StrategyDefinition[] = [
   {
     name: 'jump',
     readsRecordFields: false,
-    description: 'repartition-stable jump consistent hash (Guava consistentHash over murmur2); keyless round-robin',
+    description:
+      'repartition-stable jump consistent hash (Guava consistentHash over murmur2); keyless round-robin',
     args: '',
     create(args, options) {
       noMore('jump', args);

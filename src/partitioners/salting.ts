@@ -62,9 +62,13 @@ export class SaltedPartitioner implements Partitioner {
   constructor(options: SaltingOptions) {
     const { salts, separator = '#' } = options;
     if (!(Number.isInteger(salts) && salts >= 1 && salts <= 1_000_000)) {
-      throw new UsageError(`salted: salt count must be an integer in [1, 1000000], got ${salts}`, 'E_STRATEGY');
+      throw new UsageError(
+        `salted: salt count must be an integer in [1, 1000000], got ${salts}`,
+        'E_STRATEGY',
+      );
     }
-    if (separator === '' || /\d/.test(separator)) throw new UsageError('salted: separator must be non-empty and contain no digits', 'E_STRATEGY_OPTION');
+    if (separator === '' || /\d/.test(separator))
+      throw new UsageError('salted: separator must be non-empty and contain no digits', 'E_STRATEGY_OPTION');
     this.salts = salts;
     this.separator = separator;
     this.name = options.name ?? `salted:${salts}`;
@@ -75,11 +79,22 @@ export class SaltedPartitioner implements Partitioner {
       const set = new Set(hk);
       this.hot = (k) => (set.has(k) ? salts : 1);
     }
-    const wantSub = options.selector === 'sub-key' || options.subKeyField !== undefined || options.subKeyHeader !== undefined;
-    if (options.selector === 'round-robin' && (options.subKeyField !== undefined || options.subKeyHeader !== undefined)) {
-      throw new UsageError('salted: a sub-key source was given with selector round-robin', 'E_STRATEGY_OPTION');
+    const wantSub =
+      options.selector === 'sub-key' ||
+      options.subKeyField !== undefined ||
+      options.subKeyHeader !== undefined;
+    if (
+      options.selector === 'round-robin' &&
+      (options.subKeyField !== undefined || options.subKeyHeader !== undefined)
+    ) {
+      throw new UsageError(
+        'salted: a sub-key source was given with selector round-robin',
+        'E_STRATEGY_OPTION',
+      );
     }
-    this.readSubKey = wantSub ? compileSource({ field: options.subKeyField, header: options.subKeyHeader }) : null;
+    this.readSubKey = wantSub
+      ? compileSource({ field: options.subKeyField, header: options.subKeyHeader })
+      : null;
     this.fallback = fallbackOption(options.fallback);
   }
 
@@ -87,7 +102,11 @@ export class SaltedPartitioner implements Partitioner {
   saltCount(key: string): number {
     if (this.hot === null) return this.salts;
     const c = this.hot(key);
-    if (!(Number.isInteger(c) && c >= 1)) throw new UsageError(`salted: salt count for "${key}" must be a positive integer, got ${c}`, 'E_STRATEGY_OPTION');
+    if (!(Number.isInteger(c) && c >= 1))
+      throw new UsageError(
+        `salted: salt count for "${key}" must be a positive integer, got ${c}`,
+        'E_STRATEGY_OPTION',
+      );
     return c;
   }
 
@@ -148,7 +167,12 @@ export class SaltedPartitioner implements Partitioner {
     if (explicit >= 0) return { key, partition: explicit };
     if (key === null) {
       const k = record.key;
-      return { key, partition: isNullKey(k) ? this.fallback.partition(record, ctx) : toPositive(murmur2(k)) % ctx.partitionCount };
+      return {
+        key,
+        partition: isNullKey(k)
+          ? this.fallback.partition(record, ctx)
+          : toPositive(murmur2(k)) % ctx.partitionCount,
+      };
     }
     return { key, partition: toPositive(murmur2(key)) % ctx.partitionCount };
   }

@@ -31,13 +31,20 @@ export class TimeWindowPartitioner implements Partitioner {
 
   constructor(options: TimeWindowOptions) {
     const { windowMs, spread = 1, origin = 0 } = options;
-    if (!(Number.isFinite(windowMs) && windowMs > 0)) throw new UsageError(`time-window: window must be a positive number of ms, got ${windowMs}`, 'E_STRATEGY');
-    if (!(Number.isInteger(spread) && spread > 0)) throw new UsageError(`time-window: spread must be a positive integer, got ${spread}`, 'E_STRATEGY');
-    if (!Number.isFinite(origin)) throw new UsageError('time-window: origin must be a finite number', 'E_STRATEGY');
+    if (!(Number.isFinite(windowMs) && windowMs > 0))
+      throw new UsageError(
+        `time-window: window must be a positive number of ms, got ${windowMs}`,
+        'E_STRATEGY',
+      );
+    if (!(Number.isInteger(spread) && spread > 0))
+      throw new UsageError(`time-window: spread must be a positive integer, got ${spread}`, 'E_STRATEGY');
+    if (!Number.isFinite(origin))
+      throw new UsageError('time-window: origin must be a finite number', 'E_STRATEGY');
     this.windowMs = windowMs;
     this.spread = spread;
     this.origin = origin;
-    this.name = options.name ?? (spread === 1 ? `time-window:${windowMs}` : `time-window:${windowMs}:${spread}`);
+    this.name =
+      options.name ?? (spread === 1 ? `time-window:${windowMs}` : `time-window:${windowMs}:${spread}`);
   }
 
   /** Window id of a timestamp (may be negative before `origin`). */

@@ -33,14 +33,19 @@ export class WeightedPartitioner implements Partitioner {
   private readonly tied: number[] = [];
 
   constructor(parts: readonly WeightedPart[], name?: string) {
-    if (parts.length === 0) throw new UsageError('weighted: at least one strategy=weight is required', 'E_STRATEGY');
+    if (parts.length === 0)
+      throw new UsageError('weighted: at least one strategy=weight is required', 'E_STRATEGY');
     let total = 0;
     this.parts = parts.map((p) => {
       if (!(typeof p.weight === 'number' && Number.isFinite(p.weight) && p.weight >= 0)) {
-        throw new UsageError(`weighted: weight must be a finite number >= 0, got ${String(p.weight)}`, 'E_STRATEGY');
+        throw new UsageError(
+          `weighted: weight must be a finite number >= 0, got ${String(p.weight)}`,
+          'E_STRATEGY',
+        );
       }
       total += p.weight;
-      const partitioner = typeof p.strategy === 'string' ? createStrategy(p.strategy, p.options ?? {}) : p.strategy;
+      const partitioner =
+        typeof p.strategy === 'string' ? createStrategy(p.strategy, p.options ?? {}) : p.strategy;
       return { partitioner, weight: p.weight };
     });
     if (!(total > 0)) throw new UsageError('weighted: weights must not all be 0', 'E_STRATEGY');
@@ -52,7 +57,9 @@ export class WeightedPartitioner implements Partitioner {
     const n = ctx.partitionCount;
     const total = new Float64Array(n);
     for (const { partitioner, weight } of this.parts) {
-      const s = partitioner.score ? partitioner.score(record, ctx) : oneHot(n, partitioner.partition(record, ctx));
+      const s = partitioner.score
+        ? partitioner.score(record, ctx)
+        : oneHot(n, partitioner.partition(record, ctx));
       if (weight === 0) continue;
       let max = 0;
       for (let p = 0; p < n; p++) {
@@ -81,7 +88,9 @@ export class WeightedPartitioner implements Partitioner {
     tied.length = 0;
     for (let p = 0; p < n; p++) if (s[p]! >= best - EPS) tied.push(p);
     if (tied.length === 1) return tied[0]!;
-    return isNullKey(record.key) ? this.cursor.next(tied) : tied[toPositive(murmur2(record.key)) % tied.length]!;
+    return isNullKey(record.key)
+      ? this.cursor.next(tied)
+      : tied[toPositive(murmur2(record.key)) % tied.length]!;
   }
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {
@@ -104,7 +113,8 @@ export function parseWeightedSpec(text: string): Array<{ strategy: string; weigh
     if (spec === '' || w === '' || !Number.isFinite(weight) || weight < 0) {
       throw new UsageError(`weighted: expected strategy=weight (weight >= 0), got "${item}"`, 'E_STRATEGY');
     }
-    if (spec === 'weighted' || spec.startsWith('weighted:')) throw new UsageError('weighted: cannot nest weighted in the spec form', 'E_STRATEGY');
+    if (spec === 'weighted' || spec.startsWith('weighted:'))
+      throw new UsageError('weighted: cannot nest weighted in the spec form', 'E_STRATEGY');
     out.push({ strategy: spec, weight });
   }
   return out;

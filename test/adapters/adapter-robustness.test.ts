@@ -45,7 +45,10 @@ test('KafkaJS adapter: null headers, a throwing decodeValue or available callbac
   );
 
   // With fallback off, such errors surface as before.
-  const raw = createPartitioner('murmur2', { fallback: false, decodeValue: () => JSON.parse('{') as unknown })();
+  const raw = createPartitioner('murmur2', {
+    fallback: false,
+    decodeValue: () => JSON.parse('{') as unknown,
+  })();
   assert.throws(() => raw({ topic: 't', partitionMetadata: md, message: { key: 'abc', value: 'v' } }));
 });
 
@@ -66,7 +69,9 @@ test('platformatic adapter: throwing callbacks or malformed metadata never fail 
     },
   });
   const meta: PlatformaticMetadataLike = {
-    topics: new Map([['t', { partitionsCount: 12, partitions: Array.from({ length: 12 }, () => ({ leader: 1 })) }]]),
+    topics: new Map([
+      ['t', { partitionsCount: 12, partitions: Array.from({ length: 12 }, () => ({ leader: 1 })) }],
+    ]),
   };
   assert.equal(fn({ topic: 't', key }, key, { metadata: meta }) % 12, partitionForKey(key, 12));
 

@@ -173,7 +173,7 @@ test('platformatic adapter: leaderless partitions avoided, unknown metadata fall
   assert.equal(fn({ topic: 't', partition: 4 }, key, { metadata: meta }), 4);
 });
 
-test('the adapters type-check against the clients\' own option types', () => {
+test("the adapters type-check against the clients' own option types", () => {
   // Compile-time contract: these assignments fail `tsc` if an adapter's signature drifts from the client's.
   const platformatic: ProducerOptions<string, string, string, string> = {
     clientId: 'kpart',

@@ -93,7 +93,8 @@ test('fast path and JSON.parse path agree with an independent JSON.parse placeme
           '{"key":"a",}',
           '{"key":[1]}',
           '{"key":"dup","key":"b"}',
-          '{"key":"\\u0041"}', '{"key":"b","k\\u0065y":"a"}',
+          '{"key":"\\u0041"}',
+          '{"key":"b","k\\u0065y":"a"}',
           '{"key":"a","n":01}',
           '{"key":"a","n":-0.5e+3}',
         ),
@@ -129,8 +130,13 @@ test('fast path and JSON.parse path agree with an independent JSON.parse placeme
 });
 
 test('escapes and duplicates: the last "key" wins, as in JSON.parse, on the fast path too', async () => {
-  const r = await analyze(file(['{"key":"b","k\\u0065y":"a"}', '{"key":"x","key":"a"}', '{"key":"\\u0061"}'].join('\n')));
-  assert.deepEqual(r.hotKeys.map((h) => [h.key, h.records]), [['a', 3]]);
+  const r = await analyze(
+    file(['{"key":"b","k\\u0065y":"a"}', '{"key":"x","key":"a"}', '{"key":"\\u0061"}'].join('\n')),
+  );
+  assert.deepEqual(
+    r.hotKeys.map((h) => [h.key, h.records]),
+    [['a', 3]],
+  );
 });
 
 test('malformed records are counted with their first line numbers; nothing crashes', async () => {

@@ -49,7 +49,9 @@ let liveClusters = 0;
 function armExitWatchdog(): void {
   setTimeout(() => {
     if (liveClusters > 0) return;
-    process.stderr.write('kpart test harness: handles still open 15 s after the last test cluster stopped (a leaked client?); ending this test file\n');
+    process.stderr.write(
+      'kpart test harness: handles still open 15 s after the last test cluster stopped (a leaked client?); ending this test file\n',
+    );
     process.exit(process.exitCode ?? 0);
   }, 15_000).unref();
 }
@@ -72,15 +74,25 @@ export function testKafka(brokers: string[], clientId = 'kpart-test'): Kafka {
 
 export async function startTestCluster(options: { brokers?: number } = {}): Promise<TestCluster> {
   const external = process.env['KAFKA_BROKERS'];
-  if (external && external.trim()) return startExternal(external.split(',').map((s) => s.trim()).filter(Boolean));
+  if (external && external.trim())
+    return startExternal(
+      external
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   return startMock(options.brokers ?? 3);
 }
 
 async function startMock(count: number): Promise<TestCluster> {
   if (!existsSync(LAUNCHER)) {
-    throw new Error(`${LAUNCHER} is missing: run "bash scripts/ensure-test-deps.sh" (npm test does it in pretest)`);
+    throw new Error(
+      `${LAUNCHER} is missing: run "bash scripts/ensure-test-deps.sh" (npm test does it in pretest)`,
+    );
   }
-  const child: ChildProcessWithoutNullStreams = spawn(LAUNCHER, [String(count)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(LAUNCHER, [String(count)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -215,7 +227,12 @@ export async function within<T>(ms: number, p: Promise<T>, what = 'operation'): 
 }
 
 /** Consumer settings for tests: short fetch waits so disconnect is quick, fast heartbeats. */
-export const testConsumerConfig = { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250, rebalanceTimeout: 10000 } as const;
+export const testConsumerConfig = {
+  sessionTimeout: 6000,
+  heartbeatInterval: 500,
+  maxWaitTimeInMs: 250,
+  rebalanceTimeout: 10000,
+} as const;
 
 /**
  * Joins `group`, reads `total` records of `topic` from the beginning, then commits exactly `offsets`

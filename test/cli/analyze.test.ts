@@ -124,9 +124,18 @@ test('bad flags and inputs exit 2 with one line', async () => {
 });
 
 test('cluster flags without --from-topic exit 2 instead of being ignored (or reading stdin)', async () => {
-  oneLineError(await runCli(['analyze', input, '-p', '4', '--timeout', 'abc']), /^kpart: --timeout needs --from-topic$/);
-  oneLineError(await runCli(['analyze', input, '-p', '4', '--sample', '0']), /^kpart: --sample needs --from-topic$/);
-  oneLineError(await runCli(['analyze', '-p', '4', '--brokers', 'kafka:9092']), /^kpart: --brokers needs --from-topic$/);
+  oneLineError(
+    await runCli(['analyze', input, '-p', '4', '--timeout', 'abc']),
+    /^kpart: --timeout needs --from-topic$/,
+  );
+  oneLineError(
+    await runCli(['analyze', input, '-p', '4', '--sample', '0']),
+    /^kpart: --sample needs --from-topic$/,
+  );
+  oneLineError(
+    await runCli(['analyze', '-p', '4', '--brokers', 'kafka:9092']),
+    /^kpart: --brokers needs --from-topic$/,
+  );
 });
 
 test('a directory as FILE exits 2 with one line', async () => {

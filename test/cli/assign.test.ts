@@ -154,11 +154,28 @@ test('assign: the README group.json example gives c1 every partition', async () 
     weights: { orders: [120, 80, 75, 10, 5, 5] },
   };
   for (const strategy of ['sticky', 'range', 'roundrobin', 'load-aware']) {
-    const r = await runCli(['assign', '--strategy', strategy, '--input', file('readme.json', readmeGroup), '--json']);
+    const r = await runCli([
+      'assign',
+      '--strategy',
+      strategy,
+      '--input',
+      file('readme.json', readmeGroup),
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { assignment: { c1: { orders: [0, 1, 2, 3, 4, 5] } } }, strategy);
   }
-  const coop = await runCli(['assign', '--strategy', 'cooperative-sticky', '--input', file('readme.json', readmeGroup), '--json']);
+  const coop = await runCli([
+    'assign',
+    '--strategy',
+    'cooperative-sticky',
+    '--input',
+    file('readme.json', readmeGroup),
+    '--json',
+  ]);
   assert.equal(coop.code, 0, coop.stderr);
-  assert.deepEqual(JSON.parse(coop.stdout), { assignment: { c1: { orders: [0, 1, 2, 3, 4, 5] } }, revoked: { c1: {} } });
+  assert.deepEqual(JSON.parse(coop.stdout), {
+    assignment: { c1: { orders: [0, 1, 2, 3, 4, 5] } },
+    revoked: { c1: {} },
+  });
 });

@@ -26,7 +26,11 @@ test('plain: brokers list, timeout bounds KafkaJS connection/request time and ca
 test('bad brokers and timeouts are usage errors', () => {
   assert.throws(() => resolveClusterOptions({}, {}), UsageError);
   for (const b of ['localhost', 'h:0', 'h:70000', 'h:x', 'http://h:9092']) {
-    assert.throws(() => resolveClusterOptions({ brokers: b }, {}), (e: unknown) => e instanceof UsageError && e.message.includes(b), b);
+    assert.throws(
+      () => resolveClusterOptions({ brokers: b }, {}),
+      (e: unknown) => e instanceof UsageError && e.message.includes(b),
+      b,
+    );
   }
   assert.deepEqual(resolveClusterOptions({ brokers: '[::1]:9092' }, {}).brokers, ['[::1]:9092']);
   assert.throws(() => resolveClusterOptions({ brokers: 'h:1', timeout: 'soon' }, {}), UsageError);
@@ -34,18 +38,44 @@ test('bad brokers and timeouts are usage errors', () => {
 });
 
 test('SASL: mechanism validated, password from the flag or KPART_SASL_PASSWORD, never in the description', () => {
-  const fromEnv = resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'scram-sha-512', saslUsername: 'svc' }, { [PASSWORD_ENV]: 's3cret-env' });
-  assert.deepEqual(fromEnv.kafkaConfig.sasl, { mechanism: 'scram-sha-512', username: 'svc', password: 's3cret-env' });
-  const fromFlag = resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'plain', saslUsername: 'svc', saslPassword: 'p@ss' }, { [PASSWORD_ENV]: 'other' });
+  const fromEnv = resolveClusterOptions(
+    { brokers: 'h:1', saslMechanism: 'scram-sha-512', saslUsername: 'svc' },
+    { [PASSWORD_ENV]: 's3cret-env' },
+  );
+  assert.deepEqual(fromEnv.kafkaConfig.sasl, {
+    mechanism: 'scram-sha-512',
+    username: 'svc',
+    password: 's3cret-env',
+  });
+  const fromFlag = resolveClusterOptions(
+    { brokers: 'h:1', saslMechanism: 'plain', saslUsername: 'svc', saslPassword: 'p@ss' },
+    { [PASSWORD_ENV]: 'other' },
+  );
   assert.equal((fromFlag.kafkaConfig.sasl as { password: string }).password, 'p@ss');
   const d = describeConnection(fromFlag);
   assert.equal(d, 'h:1, plaintext, SASL plain as svc');
   assert.ok(!d.includes('p@ss'));
   assert.ok(!JSON.stringify(fromFlag.sasl).includes('p@ss'));
-  assert.throws(() => resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'gssapi', saslUsername: 'u', saslPassword: 'p' }, {}), /--sasl-mechanism must be one of plain, scram-sha-256, scram-sha-512/);
-  assert.throws(() => resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'plain', saslPassword: 'p' }, {}), /--sasl-username/);
-  assert.throws(() => resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'plain', saslUsername: 'u' }, {}), new RegExp(PASSWORD_ENV));
-  assert.throws(() => resolveClusterOptions({ brokers: 'h:1', saslUsername: 'u' }, {}), /need --sasl-mechanism/);
+  assert.throws(
+    () =>
+      resolveClusterOptions(
+        { brokers: 'h:1', saslMechanism: 'gssapi', saslUsername: 'u', saslPassword: 'p' },
+        {},
+      ),
+    /--sasl-mechanism must be one of plain, scram-sha-256, scram-sha-512/,
+  );
+  assert.throws(
+    () => resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'plain', saslPassword: 'p' }, {}),
+    /--sasl-username/,
+  );
+  assert.throws(
+    () => resolveClusterOptions({ brokers: 'h:1', saslMechanism: 'plain', saslUsername: 'u' }, {}),
+    new RegExp(PASSWORD_ENV),
+  );
+  assert.throws(
+    () => resolveClusterOptions({ brokers: 'h:1', saslUsername: 'u' }, {}),
+    /need --sasl-mechanism/,
+  );
 });
 
 test('SSL: --ssl alone uses system CAs; PEM files are read (and imply TLS); a missing file is an input error', () => {
@@ -60,7 +90,10 @@ test('SSL: --ssl alone uses system CAs; PEM files are read (and imply TLS); a mi
   const c = resolveClusterOptions({ brokers: 'h:1', sslCa: ca, sslCert: cert, sslKey: key }, {});
   assert.deepEqual(c.kafkaConfig.ssl, { ca: ['CA'], cert: 'CERT', key: 'KEY' });
   assert.equal(describeConnection(c), 'h:1, TLS');
-  assert.throws(() => resolveClusterOptions({ brokers: 'h:1', sslCa: join(dir, 'nope.pem') }, {}), (e: unknown) => e instanceof InputError && /ENOENT/.test(e.message));
+  assert.throws(
+    () => resolveClusterOptions({ brokers: 'h:1', sslCa: join(dir, 'nope.pem') }, {}),
+    (e: unknown) => e instanceof InputError && /ENOENT/.test(e.message),
+  );
   assert.throws(() => resolveClusterOptions({ brokers: 'h:1', sslCert: cert }, {}), /go together/);
 });
 
@@ -80,7 +113,24 @@ test('inspect/lag usage errors exit 2 with one line; an unreachable broker exits
     assert.match(r.stderr, /^kpart: /);
   }
   // Port 1 on localhost refuses at once.
-  const r = await runCli(['inspect', '--brokers', '127.0.0.1:1', '--topic', 't', '--timeout', '2s', '--sasl-mechanism', 'plain', '--sasl-username', 'u', '--sasl-password', 'hunter2'], { timeoutMs: 30000 });
+  const r = await runCli(
+    [
+      'inspect',
+      '--brokers',
+      '127.0.0.1:1',
+      '--topic',
+      't',
+      '--timeout',
+      '2s',
+      '--sasl-mechanism',
+      'plain',
+      '--sasl-username',
+      'u',
+      '--sasl-password',
+      'hunter2',
+    ],
+    { timeoutMs: 30000 },
+  );
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), 'kpart: cannot reach broker 127.0.0.1:1 (ECONNREFUSED)');
   assert.ok(!r.stderr.includes('hunter2') && !r.stdout.includes('hunter2'));
@@ -92,9 +142,12 @@ test('analyze --from-topic against a broker that accepts but never answers: exit
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   try {
-    const r = await runCli(['analyze', '--from-topic', 't', '--brokers', `127.0.0.1:${port}`, '--timeout', '1s'], {
-      timeoutMs: 30000,
-    });
+    const r = await runCli(
+      ['analyze', '--from-topic', 't', '--brokers', `127.0.0.1:${port}`, '--timeout', '1s'],
+      {
+        timeoutMs: 30000,
+      },
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`^kpart: cannot reach broker 127\\.0\\.0\\.1:${port} `));

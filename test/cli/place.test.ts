@@ -132,12 +132,16 @@ test('place: a directory as FILE exits 2 with one line (not an internal EISDIR e
 });
 
 test('place: the README example prints 8, 8, 9', async () => {
-  const r = await runCli(['place', '--strategy', 'murmur2', '--partitions', '12'], { input: 'user-1\nuser-2\n\n' });
+  const r = await runCli(['place', '--strategy', 'murmur2', '--partitions', '12'], {
+    input: 'user-1\nuser-2\n\n',
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '8\n8\n9\n');
 });
 
 test('place --hex: a binary line is shown escaped, never as raw control bytes', async () => {
-  const r = await runCli(['place', '-s', 'murmur2', '-p', '8', '--hex'], { input: Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x0d, 0x41, 0x0a]) });
+  const r = await runCli(['place', '-s', 'murmur2', '-p', '8', '--hex'], {
+    input: Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x0d, 0x41, 0x0a]),
+  });
   oneLineError(r, /^kpart: line 1: not a hex-encoded key: "\\x1b\[2J\\xff\\x0dA"$/);
 });

@@ -30,28 +30,61 @@ test('README: the demo output is what `kpart demo` prints (report path aside)', 
 
 test('README: the simulate, plan and repartition examples print what the README shows', async () => {
   const sim = await runCli(
-    ['simulate', '--workload', 'zipf:1.1', '--records', '1000000', '--keys', '100000', '--partitions', '12',
-      '--strategy', 'murmur2,consistent,salted:8'],
+    [
+      'simulate',
+      '--workload',
+      'zipf:1.1',
+      '--records',
+      '1000000',
+      '--keys',
+      '100000',
+      '--partitions',
+      '12',
+      '--strategy',
+      'murmur2,consistent,salted:8',
+    ],
     { timeoutMs: 120000 },
   );
   assert.equal(sim.code, 0, sim.stderr);
   const simShown = block('$ kpart simulate --workload', true).filter((l) => l !== '...');
   assert.deepEqual(lines(sim.stdout).slice(0, simShown.length), simShown);
 
-  const plan = await runCli(['plan', '--throughput', '500MB/s', '--per-partition', '50MB/s', '--consumers', '30',
-    '--headroom', '1.5', '--brokers', '6']);
+  const plan = await runCli([
+    'plan',
+    '--throughput',
+    '500MB/s',
+    '--per-partition',
+    '50MB/s',
+    '--consumers',
+    '30',
+    '--headroom',
+    '1.5',
+    '--brokers',
+    '6',
+  ]);
   assert.equal(plan.code, 0, plan.stderr);
   assert.deepEqual(lines(plan.stdout), block('$ kpart plan --throughput', true));
 
-  const rep = await runCli(['repartition', '--from', '12', '--to', '13', '--workload', 'zipf:1.1'], { timeoutMs: 120000 });
+  const rep = await runCli(['repartition', '--from', '12', '--to', '13', '--workload', 'zipf:1.1'], {
+    timeoutMs: 120000,
+  });
   assert.equal(rep.code, 0, rep.stderr);
   assert.deepEqual(lines(rep.stdout), block('$ kpart repartition --from 12', true));
 });
 
 test('README: the analyze --json example has the numbers the README shows', async () => {
-  const input = ['{"key":"user-1","v":1}', '{"key":"user-2","v":2}', 'oops', '{"id":4}', '{"key":"user-1","v":5}',
-    '{"key":"user-3","v":6}'].join('\n') + '\n';
-  const r = await runCli(['analyze', '--partitions', '4', '--strategy', 'murmur2,fnv1a', '--json'], { input });
+  const input =
+    [
+      '{"key":"user-1","v":1}',
+      '{"key":"user-2","v":2}',
+      'oops',
+      '{"id":4}',
+      '{"key":"user-1","v":5}',
+      '{"key":"user-3","v":6}',
+    ].join('\n') + '\n';
+  const r = await runCli(['analyze', '--partitions', '4', '--strategy', 'murmur2,fnv1a', '--json'], {
+    input,
+  });
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.records, 4);
@@ -71,7 +104,13 @@ test('README: the analyze --json example has the numbers the README shows', asyn
   assert.equal(m.gini, 0.625);
   assert.equal(j.strategies[1].strategy, 'fnv1a');
   assert.deepEqual(j.hotKeys[0], {
-    key: 'user-1', records: 2, error: 0, recordsPercent: 50, bytes: 44, bytesPercent: 50, partition: 0,
+    key: 'user-1',
+    records: 2,
+    error: 0,
+    recordsPercent: 50,
+    bytes: 44,
+    bytesPercent: 50,
+    partition: 0,
     partitions: { murmur2: 0, fnv1a: 0 },
   });
   // The fields the README says the full output also has.

@@ -149,5 +149,8 @@ test('rebalance: a scale-out beyond the consumer limit exits 2 at once instead o
   );
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^kpart: --scenario scale-out:\+99999999 would grow the group to \d+ consumers \(limit 10000\)/);
+  assert.match(
+    r.stderr,
+    /^kpart: --scenario scale-out:\+99999999 would grow the group to \d+ consumers \(limit 10000\)/,
+  );
 });

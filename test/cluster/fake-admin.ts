@@ -24,17 +24,30 @@ export class FakeAdmin {
   admin(): ClusterAdmin {
     return {
       fetchTopicMetadata: async ({ topics } = { topics: [] }) => ({
-        topics: topics.filter((t) => t === this.topic).map((name) => ({
-          name,
-          partitions: this.end.map((_, i) => ({ partitionId: i, leader: this.leaders.get(i) ?? 1, replicas: [1], isr: [1], partitionErrorCode: 0 })),
-        })),
+        topics: topics
+          .filter((t) => t === this.topic)
+          .map((name) => ({
+            name,
+            partitions: this.end.map((_, i) => ({
+              partitionId: i,
+              leader: this.leaders.get(i) ?? 1,
+              replicas: [1],
+              isr: [1],
+              partitionErrorCode: 0,
+            })),
+          })),
       }),
       describeCluster: async () => ({ brokers: this.brokers, controller: 1, clusterId: 'fake' }),
       fetchTopicOffsets: async (topic: string) => {
         this.calls++;
         if (this.failOffsets) throw this.failOffsets;
         assert.equal(topic, this.topic);
-        return this.end.map((e, i) => ({ partition: i, offset: String(e), high: String(e), low: String(this.start[i]) }));
+        return this.end.map((e, i) => ({
+          partition: i,
+          offset: String(e),
+          high: String(e),
+          low: String(this.start[i]),
+        }));
       },
       fetchOffsets: async ({ groupId, topics }: { groupId: string; topics?: string[] }) => {
         if (this.failCommitted) throw this.failCommitted;
@@ -43,7 +56,11 @@ export class FakeAdmin {
         const list = topics ?? (c ? [this.topic] : []);
         return list.map((topic) => ({
           topic,
-          partitions: this.end.map((_, i) => ({ partition: i, offset: String(c?.[i] ?? -1), metadata: null })),
+          partitions: this.end.map((_, i) => ({
+            partition: i,
+            offset: String(c?.[i] ?? -1),
+            metadata: null,
+          })),
         }));
       },
       listTopics: async () => [this.topic],
@@ -51,7 +68,14 @@ export class FakeAdmin {
         const out = ids.map((groupId) => {
           const g = this.groupStates.get(groupId);
           if (!g) throw new Error('The version of the API is not supported');
-          return { groupId, state: g.state, members: Array.from({ length: g.members }, (_, i) => ({ memberId: `m${i}` })), errorCode: 0, protocol: '', protocolType: 'consumer' };
+          return {
+            groupId,
+            state: g.state,
+            members: Array.from({ length: g.members }, (_, i) => ({ memberId: `m${i}` })),
+            errorCode: 0,
+            protocol: '',
+            protocolType: 'consumer',
+          };
         });
         return { groups: out };
       },
@@ -63,4 +87,3 @@ export function clock(start = 1_000_000): { now: () => number; advance: (ms: num
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms) };
 }
-

@@ -3,7 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { PartitionMetrics, connectLoadAware, type MetricsTimers } from '../../src/cluster/partition-metrics.js';
+import {
+  PartitionMetrics,
+  connectLoadAware,
+  type MetricsTimers,
+} from '../../src/cluster/partition-metrics.js';
 import { FakeAdmin, clock } from './fake-admin.js';
 import type { TopicSnapshot } from '../../src/cluster/types.js';
 import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
@@ -11,15 +15,28 @@ import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
 test('rates, lag, lag seconds and Burrow status from successive polls', async () => {
   const fake = new FakeAdmin('orders', 3);
   const c = clock();
-  const m = new PartitionMetrics({ admin: fake.admin(), topics: ['orders'], groups: ['g'], probeLeaders: false, now: c.now });
+  const m = new PartitionMetrics({
+    admin: fake.admin(),
+    topics: ['orders'],
+    groups: ['g'],
+    probeLeaders: false,
+    now: c.now,
+  });
   fake.end = [100, 100, 100];
   fake.committed.set('g', [100, 50, 10]);
   let [s] = await m.pollOnce();
   assert.ok(s);
   assert.equal(s.stale, false);
   assert.equal(s.group, 'g');
-  assert.deepEqual(s.partitions.map((p) => p.rate), [0, 0, 0], 'first sample has no rate');
-  assert.deepEqual(s.partitions.map((p) => p.lag), [0, 50, 90]);
+  assert.deepEqual(
+    s.partitions.map((p) => p.rate),
+    [0, 0, 0],
+    'first sample has no rate',
+  );
+  assert.deepEqual(
+    s.partitions.map((p) => p.lag),
+    [0, 50, 90],
+  );
   // 10 s later: partition 0 keeps up, 1 moves slower than production (lag grows), 2 does not move at all.
   for (let i = 0; i < 3; i++) {
     c.advance(10_000);
@@ -28,10 +45,22 @@ test('rates, lag, lag seconds and Burrow status from successive polls', async ()
     [s] = await m.pollOnce();
   }
   assert.ok(s);
-  assert.deepEqual(s.partitions.map((p) => p.rate), [10, 10, 10]);
-  assert.deepEqual(s.partitions.map((p) => p.endOffset), [400, 400, 400]);
-  assert.deepEqual(s.partitions.map((p) => p.lag), [0, 170, 390]);
-  assert.deepEqual(s.partitions.map((p) => p.lagStatus), ['OK', 'WARN', 'STALL']);
+  assert.deepEqual(
+    s.partitions.map((p) => p.rate),
+    [10, 10, 10],
+  );
+  assert.deepEqual(
+    s.partitions.map((p) => p.endOffset),
+    [400, 400, 400],
+  );
+  assert.deepEqual(
+    s.partitions.map((p) => p.lag),
+    [0, 170, 390],
+  );
+  assert.deepEqual(
+    s.partitions.map((p) => p.lagStatus),
+    ['OK', 'WARN', 'STALL'],
+  );
   // End offset 400 now; partition 2's committed 10 was the log end before the first sample → extrapolated
   // along 10 records/s: 400 − 10 = 390 records = 39 s behind.
   assert.equal(s.partitions[0]!.lagSeconds, 0);
@@ -58,15 +87,25 @@ test('a failed poll keeps the last data, marked stale with the error; recovery c
   assert.equal(stale.error, 'Connection error: connect ECONNREFUSED 127.0.0.1:1');
   assert.equal(stale.takenAt, 1_000_000, 'takenAt is the data time, not the attempt');
   assert.equal(stale.lastAttemptAt, 1_005_000);
-  assert.deepEqual(stale.partitions.map((p) => p.endOffset), [5, 7]);
+  assert.deepEqual(
+    stale.partitions.map((p) => p.endOffset),
+    [5, 7],
+  );
   fake.failOffsets = undefined;
   c.advance(5000);
   fake.end = [15, 7];
   const [ok] = await m.pollOnce();
   assert.equal(ok?.stale, false);
   assert.equal(ok?.error, undefined);
-  assert.deepEqual(ok?.partitions.map((p) => p.rate), [1, 0], 'rate spans the failed poll: 10 records / 10 s');
-  assert.deepEqual(seen.map((s) => s.stale), [false, true, false]);
+  assert.deepEqual(
+    ok?.partitions.map((p) => p.rate),
+    [1, 0],
+    'rate spans the failed poll: 10 records / 10 s',
+  );
+  assert.deepEqual(
+    seen.map((s) => s.stale),
+    [false, true, false],
+  );
 });
 
 test('a stale snapshot before any good data has no partitions; a throwing listener does not stop the others', async () => {
@@ -105,16 +144,31 @@ test('leader probing: a dead leader marks its partitions unavailable and names t
     fake.end = [1, 2, 3, 4];
     const m = new PartitionMetrics({ admin: fake.admin(), topics: ['t'], timeoutMs: 2000 });
     const [ok] = await m.pollOnce();
-    assert.deepEqual(ok?.partitions.map((p) => p.leaderAvailable), [true, true, true, true]);
+    assert.deepEqual(
+      ok?.partitions.map((p) => p.leaderAvailable),
+      [true, true, true, true],
+    );
     fake.leaders.set(1, 2).set(3, 2);
     const calls = fake.calls;
     const [s] = await m.pollOnce();
     assert.ok(s);
     assert.equal(s.stale, true);
     assert.equal(fake.calls, calls, 'no offsets request to a topic with a known-dead leader');
-    assert.match(s.error ?? '', new RegExp(`leader broker 2 \\(127\\.0\\.0\\.1:${deadPort}\\) unreachable \\(ECONNREFUSED\\) for partitions 1, 3`));
-    assert.deepEqual(s.partitions.map((p) => p.leaderAvailable), [true, false, true, false]);
-    assert.deepEqual(s.partitions.map((p) => p.endOffset), [1, 2, 3, 4], 'last data kept');
+    assert.match(
+      s.error ?? '',
+      new RegExp(
+        `leader broker 2 \\(127\\.0\\.0\\.1:${deadPort}\\) unreachable \\(ECONNREFUSED\\) for partitions 1, 3`,
+      ),
+    );
+    assert.deepEqual(
+      s.partitions.map((p) => p.leaderAvailable),
+      [true, false, true, false],
+    );
+    assert.deepEqual(
+      s.partitions.map((p) => p.endOffset),
+      [1, 2, 3, 4],
+      'last data kept',
+    );
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -134,7 +188,13 @@ test('start() polls in the background on the injected timers; stop() ends it', a
       if (i >= 0) pending.splice(i, 1);
     },
   };
-  const m = new PartitionMetrics({ admin: fake.admin(), topics: ['t'], probeLeaders: false, intervalMs: 750, timers });
+  const m = new PartitionMetrics({
+    admin: fake.admin(),
+    topics: ['t'],
+    probeLeaders: false,
+    intervalMs: 750,
+    timers,
+  });
   const snaps: TopicSnapshot[] = [];
   m.onSnapshot((s) => snaps.push(s));
   const next = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -155,8 +215,18 @@ test('start() polls in the background on the injected timers; stop() ends it', a
 test('connectLoadAware: a partition whose lag crosses the threshold is excluded for the recovery period, then restored', async () => {
   const fake = new FakeAdmin('t', 4);
   const c = clock();
-  const m = new PartitionMetrics({ admin: fake.admin(), topics: ['t'], groups: ['g'], probeLeaders: false, now: c.now });
-  const lp = new LoadAwarePartitioner({ breaker: { threshold: 1000, recoveryMs: 30_000 }, halfLifeMs: Infinity, refreshMs: 0 });
+  const m = new PartitionMetrics({
+    admin: fake.admin(),
+    topics: ['t'],
+    groups: ['g'],
+    probeLeaders: false,
+    now: c.now,
+  });
+  const lp = new LoadAwarePartitioner({
+    breaker: { threshold: 1000, recoveryMs: 30_000 },
+    halfLifeMs: Infinity,
+    refreshMs: 0,
+  });
   const off = connectLoadAware(m, lp, { signal: 'lag' });
   const spread = (): Set<number> => {
     const used = new Set<number>();
@@ -201,15 +271,28 @@ test('connectLoadAware by rate feeds records/s; lag without a group is refused',
   const fake = new FakeAdmin('t', 2);
   const c = clock();
   const m = new PartitionMetrics({ admin: fake.admin(), topics: ['t'], probeLeaders: false, now: c.now });
-  assert.throws(() => connectLoadAware(m, { updateLoad: () => undefined }, { signal: 'lag' }), /consumer group/);
+  assert.throws(
+    () => connectLoadAware(m, { updateLoad: () => undefined }, { signal: 'lag' }),
+    /consumer group/,
+  );
   const got: Array<[number, number][]> = [];
-  connectLoadAware(m, { updateLoad: (l) => got.push([...(l as ReadonlyMap<number, number>)]) }, { signal: 'rate' });
+  connectLoadAware(
+    m,
+    { updateLoad: (l) => got.push([...(l as ReadonlyMap<number, number>)]) },
+    { signal: 'rate' },
+  );
   await m.pollOnce();
   c.advance(2000);
   fake.end = [10, 0];
   await m.pollOnce();
   assert.deepEqual(got, [
-    [[0, 0], [1, 0]],
-    [[0, 5], [1, 0]],
+    [
+      [0, 0],
+      [1, 0],
+    ],
+    [
+      [0, 5],
+      [1, 0],
+    ],
   ]);
 });

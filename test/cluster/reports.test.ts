@@ -15,9 +15,18 @@ test('inspect without interval: retained records, rate 0, skew and alerts over a
   fake.end = [100, 110, 300, 0];
   const r = await inspectTopic(fake.admin(), 't', { timeoutMs: 1000, probeLeaders: false });
   assert.equal(r.countBasis, 'retained');
-  assert.deepEqual(r.partitions.map((p) => p.records), [100, 100, 300, 0]);
-  assert.deepEqual(r.partitions.map((p) => p.rate), [0, 0, 0, 0]);
-  assert.deepEqual(r.partitions.map((p) => p.share), [0.2, 0.2, 0.6, 0]);
+  assert.deepEqual(
+    r.partitions.map((p) => p.records),
+    [100, 100, 300, 0],
+  );
+  assert.deepEqual(
+    r.partitions.map((p) => p.rate),
+    [0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    r.partitions.map((p) => p.share),
+    [0.2, 0.2, 0.6, 0],
+  );
   assert.equal(r.skew.max, 300);
   assert.deepEqual(r.skew.empty, [3]);
   assert.deepEqual(r.skew.hotspots, [2]);
@@ -33,7 +42,8 @@ test('inspect with interval: delta counts, rate over the measured time; a missin
   const c = clock();
   fake.end = [10, 10, 10];
   const r = await inspectTopic(fake.admin(), 't', {
-    timeoutMs: 1000, probeLeaders: false,
+    timeoutMs: 1000,
+    probeLeaders: false,
     intervalMs: 2000,
     now: c.now,
     sleep: async (ms) => {
@@ -42,12 +52,24 @@ test('inspect with interval: delta counts, rate over the measured time; a missin
     },
   });
   assert.equal(r.intervalMs, 2000);
-  assert.deepEqual(r.partitions.map((p) => p.records), [20, 0, 40]);
-  assert.deepEqual(r.partitions.map((p) => p.rate), [10, 0, 20]);
+  assert.deepEqual(
+    r.partitions.map((p) => p.records),
+    [20, 0, 40],
+  );
+  assert.deepEqual(
+    r.partitions.map((p) => p.rate),
+    [10, 0, 20],
+  );
   assert.equal(r.totalRate, 30);
-  await assert.rejects(inspectTopic(fake.admin(), 'other', { timeoutMs: 1000, probeLeaders: false }), (e: unknown) => e instanceof ClusterError && e.message === 'topic "other" not found');
+  await assert.rejects(
+    inspectTopic(fake.admin(), 'other', { timeoutMs: 1000, probeLeaders: false }),
+    (e: unknown) => e instanceof ClusterError && e.message === 'topic "other" not found',
+  );
   fake.failOffsets = new Error('Request timed out');
-  await assert.rejects(inspectTopic(fake.admin(), 't', { timeoutMs: 1000, probeLeaders: false }), (e: unknown) => e instanceof ClusterError && e.message === 'Request timed out');
+  await assert.rejects(
+    inspectTopic(fake.admin(), 't', { timeoutMs: 1000, probeLeaders: false }),
+    (e: unknown) => e instanceof ClusterError && e.message === 'Request timed out',
+  );
 });
 
 test('lag over a watch: statuses per Burrow, group rollup, lag history and seconds; topics from the group', async () => {
@@ -60,7 +82,8 @@ test('lag over a watch: statuses per Burrow, group rollup, lag history and secon
     group: 'g',
     samples: 4,
     sampleIntervalMs: 1000,
-    timeoutMs: 1000, probeLeaders: false,
+    timeoutMs: 1000,
+    probeLeaders: false,
     now: c.now,
     sleep: async (ms) => {
       c.advance(ms);
@@ -73,7 +96,10 @@ test('lag over a watch: statuses per Burrow, group rollup, lag history and secon
   assert.deepEqual(r.topics, ['t']);
   assert.equal(r.samples, 4);
   assert.equal(r.watchMs, 3000);
-  assert.deepEqual(r.partitions.map((p) => p.status), ['OK', 'WARN', 'STALL', 'REWIND']);
+  assert.deepEqual(
+    r.partitions.map((p) => p.status),
+    ['OK', 'WARN', 'STALL', 'REWIND'],
+  );
   assert.equal(r.status, 'REWIND');
   assert.deepEqual(r.partitions[1]!.lagHistory, [10, 15, 20, 25]);
   assert.deepEqual(r.partitions[2]!.lagHistory, [10, 20, 30, 40]);
@@ -85,7 +111,10 @@ test('lag over a watch: statuses per Burrow, group rollup, lag history and secon
 });
 
 test('STOP when DescribeGroups says the group is empty; STALL when it has members', async () => {
-  for (const [state, members, expected] of [['Empty', 0, 'STOP'], ['Stable', 2, 'STALL']] as const) {
+  for (const [state, members, expected] of [
+    ['Empty', 0, 'STOP'],
+    ['Stable', 2, 'STALL'],
+  ] as const) {
     const fake = new FakeAdmin('t', 1);
     fake.groupStates.set('g', { state, members });
     const c = clock();
@@ -96,7 +125,8 @@ test('STOP when DescribeGroups says the group is empty; STALL when it has member
       topics: ['t'],
       samples: 3,
       sampleIntervalMs: 500,
-      timeoutMs: 1000, probeLeaders: false,
+      timeoutMs: 1000,
+      probeLeaders: false,
       now: c.now,
       sleep: async (ms) => {
         c.advance(ms);
@@ -113,16 +143,35 @@ test('a single read has no status; a group without commits needs --topic', async
   fake.committed.set('g', [5, -1]);
   const r = await watchGroupLag(fake.admin(), { group: 'g', timeoutMs: 1000, probeLeaders: false });
   assert.equal(r.status, undefined);
-  assert.deepEqual(r.partitions.map((p) => [p.committedOffset, p.lag, p.status]), [[5, 0, undefined], [-1, 5, undefined]]);
+  assert.deepEqual(
+    r.partitions.map((p) => [p.committedOffset, p.lag, p.status]),
+    [
+      [5, 0, undefined],
+      [-1, 5, undefined],
+    ],
+  );
   const text = renderLag(r);
   assert.match(text, /TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+LAG-SECONDS\n/);
   assert.match(text, /\nt\s+1\s+-\s+5\s+-\s+-\n/);
   assert.match(text, /never committed/);
-  await assert.rejects(watchGroupLag(fake.admin(), { group: 'nobody', timeoutMs: 1000, probeLeaders: false }), /has no committed offsets.*--topic/);
+  await assert.rejects(
+    watchGroupLag(fake.admin(), { group: 'nobody', timeoutMs: 1000, probeLeaders: false }),
+    /has no committed offsets.*--topic/,
+  );
 });
 
 function row(partition: number, lag: number, topic = 't'): LagRow {
-  return { topic, partition, leader: 1, committedOffset: 0, startOffset: 0, endOffset: lag, lag, rate: 0, lagHistory: [] };
+  return {
+    topic,
+    partition,
+    leader: 1,
+    committedOffset: 0,
+    startOffset: 0,
+    endOffset: lag,
+    lag,
+    rate: 0,
+    lagHistory: [],
+  };
 }
 
 test('hot partitions: lag on few partitions is called out; even lag or one partition is not', () => {

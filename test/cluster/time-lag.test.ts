@@ -57,5 +57,8 @@ test('flat lines are compressed to their first and latest point; out-of-order an
 test('the table slides: the oldest point leaves at the limit', () => {
   const t = new OffsetTimeTable(3);
   for (let i = 1; i <= 5; i++) t.add({ offset: i * 10, time: i * 1000 });
-  assert.deepEqual(t.dump().map((p) => p.offset), [30, 40, 50]);
+  assert.deepEqual(
+    t.dump().map((p) => p.offset),
+    [30, 40, 50],
+  );
 });

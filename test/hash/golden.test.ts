@@ -7,8 +7,17 @@ import { readFileSync } from 'node:fs';
 import { partitionForKey } from '../../src/hash/index.js';
 
 const path = new URL('../../../../shared/golden/hash-vectors.jsonl', import.meta.url);
-interface Vector { key_hex: string; partitions: number; murmur2: number; fnv1a: number; consistent: number }
-const vectors: Vector[] = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Vector);
+interface Vector {
+  key_hex: string;
+  partitions: number;
+  murmur2: number;
+  fnv1a: number;
+  consistent: number;
+}
+const vectors: Vector[] = readFileSync(path, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Vector);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 test('golden file is the full 3000-vector set', () => {
@@ -21,7 +30,11 @@ for (const algo of ['murmur2', 'fnv1a', 'crc32'] as const) {
     for (const v of vectors) {
       const bytes = Buffer.from(v.key_hex, 'hex');
       const expected = algo === 'crc32' ? v.consistent : v[algo];
-      assert.equal(partitionForKey(bytes, v.partitions, algo), expected, `${algo} bytes ${v.key_hex} % ${v.partitions}`);
+      assert.equal(
+        partitionForKey(bytes, v.partitions, algo),
+        expected,
+        `${algo} bytes ${v.key_hex} % ${v.partitions}`,
+      );
       assert.equal(partitionForKey(new Uint8Array(bytes), v.partitions, algo), expected);
       let s: string | undefined;
       try {
@@ -31,7 +44,11 @@ for (const algo of ['murmur2', 'fnv1a', 'crc32'] as const) {
       }
       if (s !== undefined) {
         strings++;
-        assert.equal(partitionForKey(s, v.partitions, algo), expected, `${algo} string ${JSON.stringify(s)} % ${v.partitions}`);
+        assert.equal(
+          partitionForKey(s, v.partitions, algo),
+          expected,
+          `${algo} string ${JSON.stringify(s)} % ${v.partitions}`,
+        );
       }
     }
     assert.ok(strings > 1000, 'most vectors are valid UTF-8 and were also checked as strings');

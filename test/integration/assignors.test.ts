@@ -207,7 +207,11 @@ async function runMixedGroup(
       child = startKcat(cluster.brokers, groupId, topic, strategy, kc, seen);
       await waitFor(() => kc.partitions.length === PARTITIONS, 'kcat alone owns all partitions', 20000);
     } else {
-      await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers), 'first KafkaJS member');
+      await within(
+        15000,
+        startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers),
+        'first KafkaJS member',
+      );
       await waitFor(() => k1.partitions.length === PARTITIONS, 'KafkaJS alone owns all partitions', 20000);
     }
     // Mock limit (librdkafka 2.0.2): the mock coordinator completes a sync as soon as the leader's SyncGroup
@@ -218,9 +222,17 @@ async function runMixedGroup(
     const slowed = kcatFirst && cluster.canInjectFaults;
     if (slowed) for (const id of cluster.brokerIds) await cluster.setRtt(id, 400);
     if (kcatFirst)
-      await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers), 'KafkaJS member 1');
+      await within(
+        15000,
+        startKafkaJS(cluster.brokers, groupId, topic, strategy, k1, seen, consumers),
+        'KafkaJS member 1',
+      );
     else child = startKcat(cluster.brokers, groupId, topic, strategy, kc, seen);
-    await within(15000, startKafkaJS(cluster.brokers, groupId, topic, strategy, k2, seen, consumers), 'KafkaJS member 2');
+    await within(
+      15000,
+      startKafkaJS(cluster.brokers, groupId, topic, strategy, k2, seen, consumers),
+      'KafkaJS member 2',
+    );
     await waitFor(
       () => settled(members),
       `group settles (${members.map((m) => `${m.name}=${m.partitions.join(',')}`).join(' ')})`,

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
-import { startTestCluster, testConsumerConfig, testKafka, within, type TestCluster } from '../broker/harness.js';
+import {
+  startTestCluster,
+  testConsumerConfig,
+  testKafka,
+  within,
+  type TestCluster,
+} from '../broker/harness.js';
 import { partitionForKey } from '../../src/hash/index.js';
 
 const run = promisify(execFile);
@@ -39,16 +45,23 @@ test('KafkaJS produces keyed records to a 12-partition topic; end offsets read b
   const actual = new Array<number>(12).fill(0);
   for (const o of offsets) actual[o.partition] = Number(o.high) - Number(o.low);
   assert.deepEqual(actual, expected);
-  assert.equal(actual.reduce((a, b) => a + b, 0), keys.length);
+  assert.equal(
+    actual.reduce((a, b) => a + b, 0),
+    keys.length,
+  );
 });
 
 test('a kcat (librdkafka) producer and a KafkaJS consumer see the same records', async () => {
   const topic = cluster.uniqueName('interop');
   await cluster.createTopic(topic, 4);
   const records = Array.from({ length: 50 }, (_, i) => `k${i}:value-${i}`);
-  const child = spawn('kcat', ['-P', '-b', cluster.brokers.join(','), '-t', topic, '-K', ':', '-X', 'partitioner=murmur2'], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'kcat',
+    ['-P', '-b', cluster.brokers.join(','), '-t', topic, '-K', ':', '-X', 'partitioner=murmur2'],
+    {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdin.end(records.join('\n') + '\n');
@@ -79,7 +92,9 @@ test('a kcat (librdkafka) producer and a KafkaJS consumer see the same records',
 test('kcat lists the topic metadata the launcher created', async () => {
   const topic = cluster.uniqueName('meta');
   await cluster.createTopic(topic, 7);
-  const { stdout } = await run('kcat', ['-L', '-J', '-b', cluster.brokers.join(','), '-t', topic], { timeout: 15000 });
+  const { stdout } = await run('kcat', ['-L', '-J', '-b', cluster.brokers.join(','), '-t', topic], {
+    timeout: 15000,
+  });
   const meta = JSON.parse(stdout) as { topics: { topic: string; partitions: unknown[] }[] };
   assert.equal(meta.topics[0]?.topic, topic);
   assert.equal(meta.topics[0]?.partitions.length, 7);

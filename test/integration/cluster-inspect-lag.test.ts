@@ -45,7 +45,9 @@ async function withProducer<T>(fn: (p: Producer) => Promise<T>): Promise<T> {
 
 /** Sends `perPartition[p]` records to each partition p explicitly. */
 async function fill(p: Producer, topic: string, perPartition: number[]): Promise<void> {
-  const messages = perPartition.flatMap((n, partition) => Array.from({ length: n }, (_, i) => ({ partition, value: `v${i}` })));
+  const messages = perPartition.flatMap((n, partition) =>
+    Array.from({ length: n }, (_, i) => ({ partition, value: `v${i}` })),
+  );
   if (messages.length) await p.send({ topic, messages });
 }
 
@@ -61,10 +63,23 @@ test('inspect --json: per-partition offsets match the records produced; skew and
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as InspectReport;
   assert.equal(report.topic, topic);
-  assert.deepEqual(report.partitions.map((p) => p.partition), [0, 1, 2, 3, 4, 5, 6, 7]);
-  assert.deepEqual(report.partitions.map((p) => p.endOffset - p.startOffset), expected);
-  assert.deepEqual(report.partitions.map((p) => p.records), expected);
-  assert.deepEqual(report.partitions.map((p) => p.rate), new Array(8).fill(0), 'no --interval: rate 0');
+  assert.deepEqual(
+    report.partitions.map((p) => p.partition),
+    [0, 1, 2, 3, 4, 5, 6, 7],
+  );
+  assert.deepEqual(
+    report.partitions.map((p) => p.endOffset - p.startOffset),
+    expected,
+  );
+  assert.deepEqual(
+    report.partitions.map((p) => p.records),
+    expected,
+  );
+  assert.deepEqual(
+    report.partitions.map((p) => p.rate),
+    new Array(8).fill(0),
+    'no --interval: rate 0',
+  );
   for (const p of report.partitions) {
     assert.ok(cluster.brokerIds.includes(p.leader), `leader ${p.leader} is a broker`);
     assert.equal(p.leaderAvailable, true);
@@ -76,7 +91,10 @@ test('inspect --json: per-partition offsets match the records produced; skew and
   assert.equal(report.skew.min, Math.min(...expected));
   assert.equal(report.skew.loadSkewRatio, Math.max(...expected) / Math.max(1, Math.min(...expected)));
   const hot = expected.indexOf(Math.max(...expected));
-  assert.ok(report.alerts.some((a) => a.code === 'MAX_OVER_MIN' && a.partitions.includes(hot)), JSON.stringify(report.alerts));
+  assert.ok(
+    report.alerts.some((a) => a.code === 'MAX_OVER_MIN' && a.partitions.includes(hot)),
+    JSON.stringify(report.alerts),
+  );
 
   // The human table carries the same numbers.
   const t = await runCli(['inspect', '--brokers', brokers, '--topic', topic]);
@@ -103,21 +121,39 @@ test('inspect with an interval: counts and rates are the records appended betwee
         },
       });
       assert.equal(report.countBasis, 'interval');
-      assert.deepEqual(report.partitions.map((x) => x.records), [30, 0, 10, 0]);
+      assert.deepEqual(
+        report.partitions.map((x) => x.records),
+        [30, 0, 10, 0],
+      );
       assert.ok(report.intervalMs > 0);
       for (const x of report.partitions) assert.equal(x.rate, x.records / (report.intervalMs / 1000));
-      assert.deepEqual(report.partitions.map((x) => x.share), [0.75, 0, 0.25, 0]);
+      assert.deepEqual(
+        report.partitions.map((x) => x.share),
+        [0.75, 0, 0.25, 0],
+      );
       assert.deepEqual(report.skew.empty, [1, 3]);
     });
   } finally {
     await admin.disconnect();
   }
   // The CLI flag parses and reports an interval basis (no traffic: every rate 0).
-  const r = await runCli(['inspect', '--brokers', brokers, '--topic', topic, '--interval', '500ms', '--json']);
+  const r = await runCli([
+    'inspect',
+    '--brokers',
+    brokers,
+    '--topic',
+    topic,
+    '--interval',
+    '500ms',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const rep = JSON.parse(r.stdout) as InspectReport;
   assert.equal(rep.countBasis, 'interval');
-  assert.deepEqual(rep.partitions.map((x) => x.rate), [0, 0, 0, 0]);
+  assert.deepEqual(
+    rep.partitions.map((x) => x.rate),
+    [0, 0, 0, 0],
+  );
 });
 
 test('inspect of a topic that does not exist: one line, exit 1, and the topic is not created', async () => {
@@ -157,7 +193,9 @@ test('lag: the kafka-consumer-groups table after a consumer committed part of th
   const t = await runCli(['lag', '--brokers', brokers, '--group', group, '--topic', topic]);
   assert.equal(t.code, 0, t.stderr);
   const lines = t.stdout.split('\n');
-  const header = lines.findIndex((l) => /^TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\b/.test(l));
+  const header = lines.findIndex((l) =>
+    /^TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\b/.test(l),
+  );
   assert.ok(header >= 0, t.stdout);
   const rows = lines.slice(header + 1, header + 4).map((l) => l.trim().split(/\s+/).slice(0, 5));
   assert.deepEqual(rows, [
@@ -174,7 +212,10 @@ test('lag: the kafka-consumer-groups table after a consumer committed part of th
     assert.deepEqual((JSON.parse(auto.stdout) as LagReport).topics, [topic]);
   } else {
     assert.equal(auto.code, 1);
-    assert.match(auto.stderr.trim(), new RegExp(`^kpart: group "${group}" has no committed offsets .*--topic$`));
+    assert.match(
+      auto.stderr.trim(),
+      new RegExp(`^kpart: group "${group}" has no committed offsets .*--topic$`),
+    );
   }
 });
 
@@ -189,7 +230,9 @@ test('lag --watch: a stalled group member shows rising lag and STALL/WARN on its
   const consumed = new Map<string, number>();
   const start = async (name: string): Promise<Consumer> => {
     const c = kafka.consumer({ groupId: group, ...testConsumerConfig });
-    c.on(c.events.GROUP_JOIN, (e) => assignments.set(name, [...(e.payload.memberAssignment[topic] ?? [])].sort()));
+    c.on(c.events.GROUP_JOIN, (e) =>
+      assignments.set(name, [...(e.payload.memberAssignment[topic] ?? [])].sort()),
+    );
     await c.connect();
     await c.subscribe({ topic, fromBeginning: true });
     void c.run({
@@ -238,7 +281,20 @@ test('lag --watch: a stalled group member shows rising lag and STALL/WARN on its
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
-    const r = await runCli(['lag', '--brokers', brokers, '--group', group, '--topic', topic, '--watch', '3s', '--samples', '5', '--json']);
+    const r = await runCli([
+      'lag',
+      '--brokers',
+      brokers,
+      '--group',
+      group,
+      '--topic',
+      topic,
+      '--watch',
+      '3s',
+      '--samples',
+      '5',
+      '--json',
+    ]);
     producing = false;
     await feeding;
     assert.equal(r.code, 0, r.stderr);
@@ -246,15 +302,25 @@ test('lag --watch: a stalled group member shows rising lag and STALL/WARN on its
     assert.equal(rep.samples, 5);
     for (const part of stalled) {
       const row = rep.partitions.find((x) => x.partition === part)!;
-      assert.ok(row.status === 'STALL' || row.status === 'WARN', `stalled partition ${part}: ${row.status} (${row.statusReason})`);
+      assert.ok(
+        row.status === 'STALL' || row.status === 'WARN',
+        `stalled partition ${part}: ${row.status} (${row.statusReason})`,
+      );
       assert.equal(row.lagHistory.length, 5);
       assert.ok(row.lagHistory[4]! > row.lagHistory[0]!, `lag rises on ${part}: ${row.lagHistory.join(',')}`);
-      for (let i = 1; i < 5; i++) assert.ok(row.lagHistory[i]! >= row.lagHistory[i - 1]!, `lag never falls on ${part}: ${row.lagHistory.join(',')}`);
+      for (let i = 1; i < 5; i++)
+        assert.ok(
+          row.lagHistory[i]! >= row.lagHistory[i - 1]!,
+          `lag never falls on ${part}: ${row.lagHistory.join(',')}`,
+        );
       assert.ok(row.lagSeconds !== undefined && row.lagSeconds > 0, `lag seconds estimated on ${part}`);
     }
     for (const part of healthy) {
       const row = rep.partitions.find((x) => x.partition === part)!;
-      assert.ok(row.status !== 'STALL' && row.status !== 'STOP' && row.status !== 'REWIND', `healthy partition ${part}: ${row.status}`);
+      assert.ok(
+        row.status !== 'STALL' && row.status !== 'STOP' && row.status !== 'REWIND',
+        `healthy partition ${part}: ${row.status}`,
+      );
     }
     assert.ok(rep.status === 'STALL' || rep.status === 'WARN', `group status ${rep.status}`);
   } finally {
@@ -290,13 +356,22 @@ test('broker down during inspect and lag: one line naming the broker, exit 1, wi
       assert.equal(r.stdout, '');
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0]!, new RegExp(`broker ${victim} \\(${victimAddr.replace(/\./g, '\\.')}\\) unreachable`));
+      assert.match(
+        lines[0]!,
+        new RegExp(`broker ${victim} \\(${victimAddr.replace(/\./g, '\\.')}\\) unreachable`),
+      );
       assert.match(lines[0]!, new RegExp(`partitions? ${led.join(', ')}$`));
     }
     // Only that broker given as bootstrap: named too.
-    const r = await runCli(['lag', '--brokers', victimAddr, '--group', group, '--topic', topic, '--timeout', '2s'], { timeoutMs: 30000 });
+    const r = await runCli(
+      ['lag', '--brokers', victimAddr, '--group', group, '--topic', topic, '--timeout', '2s'],
+      { timeoutMs: 30000 },
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr.trim(), new RegExp(`^kpart: cannot reach broker ${victimAddr.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)$`));
+    assert.match(
+      r.stderr.trim(),
+      new RegExp(`^kpart: cannot reach broker ${victimAddr.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)$`),
+    );
   } finally {
     await cluster.brokerUp(victim);
   }
@@ -315,13 +390,16 @@ test('a leader that accepts connections but does not answer: inspect fails namin
   // Replies from that broker now take 20 s; the TCP probe alone would call it healthy.
   await cluster.setRtt(victim, 20000);
   try {
-    const r = await runCli(['inspect', '--brokers', brokers, '--topic', topic, '--timeout', '2s'], { timeoutMs: 30000 });
+    const r = await runCli(['inspect', '--brokers', brokers, '--topic', topic, '--timeout', '2s'], {
+      timeoutMs: 30000,
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     // Whichever request met the slow broker first (connect, metadata or offsets), the line says it timed out.
     assert.match(r.stderr, /(did not answer|no Kafka answer) within 2000 ms/);
     assert.ok(r.stderr.includes(victimAddr), `names ${victimAddr}: ${r.stderr}`);
-    for (const other of cluster.brokers.filter((b) => b !== victimAddr)) assert.ok(!r.stderr.includes(other), `does not blame ${other}`);
+    for (const other of cluster.brokers.filter((b) => b !== victimAddr))
+      assert.ok(!r.stderr.includes(other), `does not blame ${other}`);
   } finally {
     await cluster.setRtt(victim, 0);
   }

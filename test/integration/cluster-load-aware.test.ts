@@ -3,7 +3,13 @@
 // recovery period has passed. Bounded waits only (no timing assertions).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { consumeThenCommit, startTestCluster, testKafka, within, type TestCluster } from '../broker/harness.js';
+import {
+  consumeThenCommit,
+  startTestCluster,
+  testKafka,
+  within,
+  type TestCluster,
+} from '../broker/harness.js';
 import { PartitionMetrics, connectLoadAware } from '../../src/cluster/partition-metrics.js';
 import { LoadAwarePartitioner } from '../../src/partitioners/load-aware.js';
 
@@ -34,9 +40,24 @@ test('lag over the threshold excludes the partition from keyless traffic; catchi
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
   const send = (perPartition: number[]): Promise<unknown> =>
-    producer.send({ topic, messages: perPartition.flatMap((n, partition) => Array.from({ length: n }, () => ({ partition, value: 'x' }))) });
-  const metrics = new PartitionMetrics({ admin, topics: [topic], groups: [group], intervalMs: 250, timeoutMs: 3000 });
-  const lp = new LoadAwarePartitioner({ breaker: { threshold: 100, recoveryMs: 1500 }, halfLifeMs: Infinity, refreshMs: 0 });
+    producer.send({
+      topic,
+      messages: perPartition.flatMap((n, partition) =>
+        Array.from({ length: n }, () => ({ partition, value: 'x' })),
+      ),
+    });
+  const metrics = new PartitionMetrics({
+    admin,
+    topics: [topic],
+    groups: [group],
+    intervalMs: 250,
+    timeoutMs: 3000,
+  });
+  const lp = new LoadAwarePartitioner({
+    breaker: { threshold: 100, recoveryMs: 1500 },
+    halfLifeMs: Infinity,
+    refreshMs: 0,
+  });
   const off = connectLoadAware(metrics, lp, { signal: 'lag' });
   const used = (): Set<number> => {
     const s = new Set<number>();
@@ -47,7 +68,10 @@ test('lag over the threshold excludes the partition from keyless traffic; catchi
     await send([10, 10, 10, 10]);
     await consumeThenCommit(cluster.brokers, topic, group, 40, [10, 10, 10, 10]);
     metrics.start();
-    await waitFor('a first snapshot', () => metrics.latest(topic)?.partitions.every((p) => p.lag === 0) === true);
+    await waitFor(
+      'a first snapshot',
+      () => metrics.latest(topic)?.partitions.every((p) => p.lag === 0) === true,
+    );
     assert.deepEqual(lp.stats(Date.now(), 4).excluded, []);
     assert.deepEqual([...used()].sort(), [0, 1, 2, 3]);
 

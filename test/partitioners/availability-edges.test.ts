@@ -50,7 +50,8 @@ test('sticky: a constant random source cannot hang the switch; the next partitio
   ] as PartitionContext[]) {
     const p = new StickyPartitioner({ batchRecords: 1, random: constant(0.5) });
     const got = Array.from({ length: 8 }, () => p.partition({ key: null }, ctx));
-    for (let i = 1; i < got.length; i++) assert.notEqual(got[i], got[i - 1], `${JSON.stringify(ctx)}: ${got}`);
+    for (let i = 1; i < got.length; i++)
+      assert.notEqual(got[i], got[i - 1], `${JSON.stringify(ctx)}: ${got}`);
     for (const g of got) assert.ok(ctx.available === undefined || ctx.available.includes(g), `${g}`);
   }
 });
@@ -92,7 +93,10 @@ test('every core strategy answers in range when `available` lists ids outside th
       for (let i = 0; i < 60; i++) {
         const key = i % 3 === 0 ? null : i % 3 === 1 ? '' : `k${i}`;
         const got = p.partition({ key, size: 10 }, ctx);
-        assert.ok(Number.isInteger(got) && got >= 0 && got < ctx.partitionCount, `${spec} ${JSON.stringify(ctx)}: ${got}`);
+        assert.ok(
+          Number.isInteger(got) && got >= 0 && got < ctx.partitionCount,
+          `${spec} ${JSON.stringify(ctx)}: ${got}`,
+        );
         // Keyless traffic only goes to partitions that exist and have a leader (when some do).
         if (key === null && ['sticky', 'adaptive', 'default', 'roundrobin', 'legacy'].includes(spec)) {
           const valid = ctx.available!.filter((a) => Number.isInteger(a) && a >= 0 && a < ctx.partitionCount);
@@ -113,8 +117,18 @@ test('property: keyless placement does not depend on the order, duplicates or st
       (n, raw, seed, spec) => {
         const clean = [...new Set(raw.filter((p) => p < n))].sort((a, b) => a - b);
         const shuffled = [...raw].reverse().concat(raw);
-        const a = createStrategy(spec, { batchRecords: 2, batchSize: 0, stickyLingerMs: 0, random: seeded(seed) });
-        const b = createStrategy(spec, { batchRecords: 2, batchSize: 0, stickyLingerMs: 0, random: seeded(seed) });
+        const a = createStrategy(spec, {
+          batchRecords: 2,
+          batchSize: 0,
+          stickyLingerMs: 0,
+          random: seeded(seed),
+        });
+        const b = createStrategy(spec, {
+          batchRecords: 2,
+          batchSize: 0,
+          stickyLingerMs: 0,
+          random: seeded(seed),
+        });
         for (let i = 0; i < 20; i++) {
           const x = a.partition({ key: null }, { topic: 't', partitionCount: n, available: clean });
           const y = b.partition({ key: null }, { topic: 't', partitionCount: n, available: shuffled });

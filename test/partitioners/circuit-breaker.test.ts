@@ -35,7 +35,9 @@ test('half-open: a low reading restores, a high one re-opens for another period,
 test('rejects bad options and partitions; ignores non-finite readings', () => {
   assert.throws(() => new CircuitBreaker({ threshold: NaN, recoveryMs: 1 }), { code: 'E_STRATEGY_OPTION' });
   assert.throws(() => new CircuitBreaker({ threshold: 1, recoveryMs: -1 }), { code: 'E_STRATEGY_OPTION' });
-  assert.throws(() => new CircuitBreaker({ threshold: 1, recoveryMs: 1, resetBelow: 2 }), { code: 'E_STRATEGY_OPTION' });
+  assert.throws(() => new CircuitBreaker({ threshold: 1, recoveryMs: 1, resetBelow: 2 }), {
+    code: 'E_STRATEGY_OPTION',
+  });
   const b = new CircuitBreaker({ threshold: 1, recoveryMs: 1 });
   assert.throws(() => b.record(-1, 5, 0), { code: 'E_PARTITION' });
   b.record(3, NaN, 0);
@@ -44,7 +46,11 @@ test('rejects bad options and partitions; ignores non-finite readings', () => {
 });
 
 test('property: matches a reference state machine for random reading sequences', () => {
-  const reading = fc.record({ p: fc.integer({ min: 0, max: 40 }), load: fc.integer({ min: 0, max: 200 }), dt: fc.integer({ min: 0, max: 700 }) });
+  const reading = fc.record({
+    p: fc.integer({ min: 0, max: 40 }),
+    load: fc.integer({ min: 0, max: 200 }),
+    dt: fc.integer({ min: 0, max: 700 }),
+  });
   fc.assert(
     fc.property(fc.array(reading, { maxLength: 80 }), fc.integer({ min: 0, max: 2000 }), (rs, recovery) => {
       const b = new CircuitBreaker({ threshold: 100, recoveryMs: recovery, resetBelow: 60 });

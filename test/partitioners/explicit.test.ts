@@ -10,7 +10,10 @@ const ctx = { partitionCount: 8 };
 
 test('record.partition wins over header and field', () => {
   const e = new ExplicitPartitioner({ header: 'x-partition', field: 'route.p' });
-  assert.equal(e.partition({ partition: 2, headers: { 'x-partition': '5' }, value: { route: { p: 6 } } }, ctx), 2);
+  assert.equal(
+    e.partition({ partition: 2, headers: { 'x-partition': '5' }, value: { route: { p: 6 } } }, ctx),
+    2,
+  );
   assert.equal(e.partition({ headers: { 'x-partition': '5' }, value: { route: { p: 6 } } }, ctx), 5);
   assert.equal(e.partition({ headers: { 'x-partition': Buffer.from('7') } }, ctx), 7);
   assert.equal(e.partition({ value: { route: { p: 6 } } }, ctx), 6);
@@ -35,7 +38,9 @@ test('absent → fallback: murmur2 for keyed, round-robin over available for key
       assert.equal(e.partition({ key, value: {} }, { partitionCount: n }), partitionForKey(key, n));
     }),
   );
-  const rr = Array.from({ length: 4 }, () => e.partition({ key: null }, { partitionCount: 8, available: [2, 6] }));
+  const rr = Array.from({ length: 4 }, () =>
+    e.partition({ key: null }, { partitionCount: 8, available: [2, 6] }),
+  );
   assert.deepEqual(rr, [2, 6, 2, 6]);
   const fixed = { name: 'zero', partition: () => 0 };
   assert.equal(createStrategy('explicit', { fallback: fixed }).partition({ key: 'a' }, ctx), 0);

@@ -14,7 +14,8 @@ test('field:region: mapped values to their partitions, unknown values hashed by 
   assert.equal(eu, [0, 1][toPositive(murmur2('a')) % 2]);
   // Unknown value: every record of that value on one partition, whatever the key.
   const apac = toPositive(murmur2('apac')) % 12;
-  for (const key of ['a', 'b', 'c', null]) assert.equal(f.partition({ key, value: { region: 'apac' } }, ctx), apac);
+  for (const key of ['a', 'b', 'c', null])
+    assert.equal(f.partition({ key, value: { region: 'apac' } }, ctx), apac);
 });
 
 test('dotted paths, numbers and headers; unknown values over a configured set', () => {
@@ -24,15 +25,23 @@ test('dotted paths, numbers and headers; unknown values over a configured set', 
   assert.ok([5, 6].includes(f.partition({ value: { customer: { dept: 'sales' } } }, ctx)));
   const h = createStrategy('field:region:header=x-region');
   assert.equal(h.partition({ headers: { 'x-region': 'eu' } }, ctx), toPositive(murmur2('eu')) % 8);
-  assert.equal(h.partition({ headers: { 'x-region': 'eu' }, value: { region: 'us' } }, ctx), toPositive(murmur2('eu')) % 8, 'header first');
+  assert.equal(
+    h.partition({ headers: { 'x-region': 'eu' }, value: { region: 'us' } }, ctx),
+    toPositive(murmur2('eu')) % 8,
+    'header first',
+  );
 });
 
 test('absent or non-scalar field → fallback (murmur2 keyed, round-robin keyless)', () => {
   const f = createStrategy('field:region') as FieldPartitioner;
   fc.assert(
-    fc.property(keyArb, fc.constantFrom(undefined, null, {}, [1], { region: { nested: 1 } }), (key, value) => {
-      assert.equal(f.partition({ key, value }, { partitionCount: 7 }), partitionForKey(key, 7));
-    }),
+    fc.property(
+      keyArb,
+      fc.constantFrom(undefined, null, {}, [1], { region: { nested: 1 } }),
+      (key, value) => {
+        assert.equal(f.partition({ key, value }, { partitionCount: 7 }), partitionForKey(key, 7));
+      },
+    ),
   );
   assert.deepEqual(
     Array.from({ length: 3 }, () => f.partition({ value: 'plain' }, { partitionCount: 3 })),
@@ -59,5 +68,8 @@ test('spec errors', () => {
   assert.throws(() => createStrategy('field:a..b'), { code: 'E_STRATEGY_OPTION' });
   assert.throws(() => createStrategy('field:r:eu'), { code: 'E_STRATEGY_OPTION' });
   assert.throws(() => createStrategy('field:r:eu=1:extra'), { code: 'E_STRATEGY' });
-  assert.throws(() => createStrategy('field:r:eu=5').partition({ value: { r: 'eu' } }, { partitionCount: 5 }), { code: 'E_PARTITION' });
+  assert.throws(
+    () => createStrategy('field:r:eu=5').partition({ value: { r: 'eu' } }, { partitionCount: 5 }),
+    { code: 'E_PARTITION' },
+  );
 });

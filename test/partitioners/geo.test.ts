@@ -26,12 +26,21 @@ test('MaxMind test database: regions at each level, unknown addresses undefined'
 });
 
 test('geo routing with the .mmdb: mapped continents to their partitions, unknown IPs to the fallback', () => {
-  const geo = createStrategy('geo:continent', { mmdb, regions: { EU: [0, 1, 2], NA: [3, 4, 5] } }) as GeoPartitioner;
+  const geo = createStrategy('geo:continent', {
+    mmdb,
+    regions: { EU: [0, 1, 2], NA: [3, 4, 5] },
+  }) as GeoPartitioner;
   const ctx = { partitionCount: 9 };
-  assert.equal(geo.partition({ key: 'u1', value: { ip: '81.2.69.142' } }, ctx), [0, 1, 2][toPositive(murmur2('u1')) % 3]);
+  assert.equal(
+    geo.partition({ key: 'u1', value: { ip: '81.2.69.142' } }, ctx),
+    [0, 1, 2][toPositive(murmur2('u1')) % 3],
+  );
   assert.ok([3, 4, 5].includes(geo.partition({ key: 'u1', value: { ip: '216.160.83.56' } }, ctx)));
   // Unmapped region (AS): hashed by region name, one partition for the whole region.
-  assert.equal(geo.partition({ key: 'u2', value: { ip: '175.16.199.9' } }, ctx), toPositive(murmur2('AS')) % 9);
+  assert.equal(
+    geo.partition({ key: 'u2', value: { ip: '175.16.199.9' } }, ctx),
+    toPositive(murmur2('AS')) % 9,
+  );
   // Unknown address → fallback (murmur2 of the key for keyed records).
   assert.equal(geo.partition({ key: 'u3', value: { ip: '10.0.0.1' } }, ctx), partitionForKey('u3', 9));
   assert.equal(geo.partition({ key: 'u3', value: { ip: '127.0.0.1' } }, ctx), partitionForKey('u3', 9));
@@ -50,7 +59,11 @@ test('pluggable lookup, header source (X-Forwarded-For), lookup errors treated a
   assert.equal(geo.partition({ headers: { 'x-forwarded-for': '2.2.2.2, 10.0.0.1' } }, ctx), 1);
   assert.equal(geo.partition({ headers: { 'x-forwarded-for': Buffer.from('1.1.1.1') } }, ctx), 0);
   assert.equal(geo.partition({ headers: { 'x-forwarded-for': '9.9.9.9' } }, ctx), 3);
-  const throwing = new GeoPartitioner({ lookup: () => { throw new Error('boom'); } });
+  const throwing = new GeoPartitioner({
+    lookup: () => {
+      throw new Error('boom');
+    },
+  });
   assert.equal(throwing.partition({ key: 'k', value: { ip: '1.1.1.1' } }, ctx), partitionForKey('k', 4));
   assert.equal(throwing.unknown, 1);
 });
@@ -59,6 +72,9 @@ test('spec and option errors', () => {
   assert.throws(() => createStrategy('geo'), { code: 'E_STRATEGY' });
   assert.throws(() => createStrategy('geo:planet', { mmdb }), { code: 'E_STRATEGY' });
   assert.throws(() => createStrategy('geo', { lookup: 'x' }), { code: 'E_STRATEGY_OPTION' });
-  const g = createStrategy('geo:country:ip=client.addr', { lookup: (ip: string) => (ip === '1.2.3.4' ? 'SE' : undefined), regions: { SE: 2 } });
+  const g = createStrategy('geo:country:ip=client.addr', {
+    lookup: (ip: string) => (ip === '1.2.3.4' ? 'SE' : undefined),
+    regions: { SE: 2 },
+  });
   assert.equal(g.partition({ value: { client: { addr: '1.2.3.4' } } }, { partitionCount: 3 }), 2);
 });

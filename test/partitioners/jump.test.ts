@@ -40,9 +40,13 @@ test("matches Guava's golden consistentHash values (HashingTest)", () => {
 
 test('32-bit-safe LCG equals the BigInt oracle on random 64-bit inputs', () => {
   fc.assert(
-    fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: 1, max: 1 << 20 }), (v, n) => {
-      assert.equal(jumpHash64(...split(v), n), guavaReference(v, n));
-    }),
+    fc.property(
+      fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      fc.integer({ min: 1, max: 1 << 20 }),
+      (v, n) => {
+        assert.equal(jumpHash64(...split(v), n), guavaReference(v, n));
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -95,7 +99,9 @@ test('explicit partition wins; keyless records go round-robin over available par
   const jump = createStrategy('jump');
   assert.equal(jump.partition({ key: 'a', partition: 5 }, { partitionCount: 6 }), 5);
   assert.throws(() => jump.partition({ key: 'a', partition: 6 }, { partitionCount: 6 }));
-  const got = Array.from({ length: 6 }, () => jump.partition({ key: null }, { partitionCount: 6, available: [1, 4] }));
+  const got = Array.from({ length: 6 }, () =>
+    jump.partition({ key: null }, { partitionCount: 6, available: [1, 4] }),
+  );
   assert.deepEqual(got, [1, 4, 1, 4, 1, 4]);
   assert.throws(() => createStrategy('jump:3'), { code: 'E_STRATEGY' });
   assert.throws(() => jump.partition({ key: 'a' }, { partitionCount: 0 }));

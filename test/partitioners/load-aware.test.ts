@@ -8,7 +8,13 @@ import { partitionForKey } from '../../src/hash/index.js';
 import { counts } from './routing-helpers.js';
 import { seeded } from '../support/prng.js';
 
-const pick = (la: LoadAwarePartitioner, n: number, times: number, now: number, available?: number[]): number[] =>
+const pick = (
+  la: LoadAwarePartitioner,
+  n: number,
+  times: number,
+  now: number,
+  available?: number[],
+): number[] =>
   Array.from({ length: times }, () => la.partition({ key: null }, { partitionCount: n, now, available }));
 
 test('p2c never picks the single most loaded partition and favours lightly loaded ones', () => {
@@ -27,7 +33,10 @@ test('p2c with a fixed signal: the i-th least loaded of m gets 2(m-i)/(m(m-1)) o
   const byRank = [1, 3, 4, 2, 0];
   byRank.forEach((p, i) => {
     const want = (2 * (5 - (i + 1))) / (5 * 4);
-    assert.ok(Math.abs(c[p]! / total - want) < 0.015, `rank ${i + 1} (partition ${p}): ${c[p]! / total} vs ${want}`);
+    assert.ok(
+      Math.abs(c[p]! / total - want) < 0.015,
+      `rank ${i + 1} (partition ${p}): ${c[p]! / total} vs ${want}`,
+    );
   });
 });
 
@@ -54,25 +63,34 @@ test('stale signals decay toward neutral with the configured half-life', () => {
   assert.ok(Math.abs(la.effectiveLoad(0, 7000) - 50) < 1e-9);
   assert.equal(la.effectiveLoad(1, 7000), 10);
   const s = la.stats(7000, 2);
-  assert.deepEqual(s.loads.map((x) => Math.round(x)), [50, 10]);
+  assert.deepEqual(
+    s.loads.map((x) => Math.round(x)),
+    [50, 10],
+  );
   assert.equal(s.partitions[0]!.raw, 170);
   assert.equal(s.partitions[0]!.updatedAt, 5000);
 });
 
 test('property: decay is monotone toward neutral and never overshoots', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), fc.array(fc.integer({ min: 0, max: 1e7 }), { minLength: 2, maxLength: 6 }), (raw, neutral, half, ages) => {
-      const la = new LoadAwarePartitioner({ halfLifeMs: half, neutral });
-      assert.equal(la.neutralLevel(), neutral);
-      la.updateLoad([raw], 0);
-      const sorted = [...ages].sort((a, b) => a - b);
-      let prev = Math.abs(raw - neutral);
-      for (const age of sorted) {
-        const d = Math.abs(la.effectiveLoad(0, age) - neutral);
-        assert.ok(d <= prev + 1e-6 * Math.max(1, prev));
-        prev = d;
-      }
-    }),
+    fc.property(
+      fc.double({ min: 0, max: 1e9, noNaN: true }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+      fc.integer({ min: 1, max: 1e6 }),
+      fc.array(fc.integer({ min: 0, max: 1e7 }), { minLength: 2, maxLength: 6 }),
+      (raw, neutral, half, ages) => {
+        const la = new LoadAwarePartitioner({ halfLifeMs: half, neutral });
+        assert.equal(la.neutralLevel(), neutral);
+        la.updateLoad([raw], 0);
+        const sorted = [...ages].sort((a, b) => a - b);
+        let prev = Math.abs(raw - neutral);
+        for (const age of sorted) {
+          const d = Math.abs(la.effectiveLoad(0, age) - neutral);
+          assert.ok(d <= prev + 1e-6 * Math.max(1, prev));
+          prev = d;
+        }
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -95,7 +113,11 @@ test('after decay the spread returns to even (a silent metrics source stops stee
 });
 
 test('circuit breaker excludes a hot partition, then restores it after recovery', () => {
-  const la = new LoadAwarePartitioner({ breaker: { threshold: 100, recoveryMs: 1000 }, halfLifeMs: 1e9, random: seeded(5) });
+  const la = new LoadAwarePartitioner({
+    breaker: { threshold: 100, recoveryMs: 1000 },
+    halfLifeMs: 1e9,
+    random: seeded(5),
+  });
   la.updateLoad([0, 150, 0, 0], 0);
   assert.deepEqual(la.stats(0).excluded, [1]);
   assert.equal(counts(4, pick(la, 4, 4000, 10))[1], 0);
@@ -108,14 +130,22 @@ test('circuit breaker excludes a hot partition, then restores it after recovery'
 });
 
 test('a stale high reading that decays below the threshold lets a half-open partition close', () => {
-  const la = new LoadAwarePartitioner({ breaker: new CircuitBreaker({ threshold: 100, recoveryMs: 1000 }), halfLifeMs: 200, neutral: 0 });
+  const la = new LoadAwarePartitioner({
+    breaker: new CircuitBreaker({ threshold: 100, recoveryMs: 1000 }),
+    halfLifeMs: 200,
+    neutral: 0,
+  });
   la.updateLoad([0, 400], 0);
   pick(la, 2, 1, 1500); // refresh at 1500: decayed 400 · 2^-7.5 ≈ 2 → closes
   assert.equal(la.breaker!.stateOf(1, 1500), 'closed');
 });
 
 test('never excludes every partition: falls back to the least loaded one', () => {
-  const la = new LoadAwarePartitioner({ breaker: { threshold: 10, recoveryMs: 1e6 }, halfLifeMs: 1e9, random: seeded(6) });
+  const la = new LoadAwarePartitioner({
+    breaker: { threshold: 10, recoveryMs: 1e6 },
+    halfLifeMs: 1e9,
+    random: seeded(6),
+  });
   la.updateLoad([50, 30, 40], 0);
   assert.deepEqual(la.stats(1).excluded, [0, 1, 2]);
   assert.deepEqual([...new Set(pick(la, 3, 100, 1))], [1]);
@@ -146,11 +176,17 @@ test('property: always in range and on an available partition, whatever the load
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 64 }),
-      fc.array(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(NaN), fc.constant(-1)), { maxLength: 70 }),
+      fc.array(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(NaN), fc.constant(-1)), {
+        maxLength: 70,
+      }),
       fc.integer({ min: 0, max: 2 ** 31 }),
       fc.constantFrom('p2c', 'weighted'),
       (n, loads, seed, selection) => {
-        const la = new LoadAwarePartitioner({ selection: selection as 'p2c' | 'weighted', random: seeded(seed), breaker: { threshold: 5e5, recoveryMs: 100 } });
+        const la = new LoadAwarePartitioner({
+          selection: selection as 'p2c' | 'weighted',
+          random: seeded(seed),
+          breaker: { threshold: 5e5, recoveryMs: 100 },
+        });
         la.updateLoad(loads, 0);
         const available = Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1);
         for (let t = 0; t < 20; t++) {
@@ -178,11 +214,15 @@ test('updateLoad: rejects bad readings, keeps newer readings, grows for new part
   assert.throws(() => la.updateLoad([1], NaN), { code: 'E_STRATEGY_OPTION' });
   la.updateLoad(Float64Array.from([1, 2, 3]) as unknown as number[], 200);
   assert.deepEqual(la.stats(200, 3).loads, [1, 2, 3]);
-  assert.throws(() => new LoadAwarePartitioner().partition({ key: null }, { partitionCount: 0 }), { code: 'E_PARTITIONS' });
+  assert.throws(() => new LoadAwarePartitioner().partition({ key: null }, { partitionCount: 0 }), {
+    code: 'E_PARTITIONS',
+  });
 });
 
 test('registry spec: load-aware:weighted:threshold=100:recovery=500 builds a breaker', () => {
-  const la = createStrategy('load-aware:weighted:threshold=100:recovery=500:half-life=1000') as LoadAwarePartitioner;
+  const la = createStrategy(
+    'load-aware:weighted:threshold=100:recovery=500:half-life=1000',
+  ) as LoadAwarePartitioner;
   assert.ok(la instanceof LoadAwarePartitioner);
   assert.equal(la.selection, 'weighted');
   assert.equal(la.halfLifeMs, 1000);

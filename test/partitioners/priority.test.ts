@@ -33,15 +33,20 @@ test('keyless: round-robin inside a level and over the remaining available parti
 test('property: never lands an unprioritised keyed record on a reserved partition; deterministic', () => {
   const p = createStrategy('priority:high=0+3,low=5');
   fc.assert(
-    fc.property(keyArb, fc.integer({ min: 6, max: 200 }), fc.constantFrom(undefined, 'high', 'low', 'other'), (key, n, level) => {
-      const rec = { key, headers: level === undefined ? {} : { priority: level } };
-      const got = p.partition(rec, { partitionCount: n });
-      assert.equal(p.partition(rec, { partitionCount: n }), got);
-      assert.ok(got >= 0 && got < n);
-      if (level === 'high') assert.ok(got === 0 || got === 3);
-      else if (level === 'low') assert.equal(got, 5);
-      else assert.ok(![0, 3, 5].includes(got));
-    }),
+    fc.property(
+      keyArb,
+      fc.integer({ min: 6, max: 200 }),
+      fc.constantFrom(undefined, 'high', 'low', 'other'),
+      (key, n, level) => {
+        const rec = { key, headers: level === undefined ? {} : { priority: level } };
+        const got = p.partition(rec, { partitionCount: n });
+        assert.equal(p.partition(rec, { partitionCount: n }), got);
+        assert.ok(got >= 0 && got < n);
+        if (level === 'high') assert.ok(got === 0 || got === 3);
+        else if (level === 'low') assert.equal(got, 5);
+        else assert.ok(![0, 3, 5].includes(got));
+      },
+    ),
   );
 });
 
@@ -55,5 +60,11 @@ test('bad configurations are usage errors; reserved partitions beyond the topic 
   // Every partition reserved: unprioritised traffic is hashed over all of them.
   const all = createStrategy('priority:a=0,b=1');
   assert.equal(all.partition({ key: 'x' }, { partitionCount: 2 }), toPositive(murmur2('x')) % 2);
-  assert.equal(createStrategy('priority:high=1:header=prio').partition({ key: 'a', headers: { prio: 'high' } }, { partitionCount: 3 }), 1);
+  assert.equal(
+    createStrategy('priority:high=1:header=prio').partition(
+      { key: 'a', headers: { prio: 'high' } },
+      { partitionCount: 3 },
+    ),
+    1,
+  );
 });

@@ -29,7 +29,18 @@ test('every routing strategy is registered with a description', () => {
     assert.ok(names.has(d.name), d.name);
     assert.ok(d.description.length > 10);
   }
-  for (const name of ['explicit', 'priority', 'field', 'geo', 'time-window', 'salted', 'composite', 'weighted', 'load-aware', 'jump']) {
+  for (const name of [
+    'explicit',
+    'priority',
+    'field',
+    'geo',
+    'time-window',
+    'salted',
+    'composite',
+    'weighted',
+    'load-aware',
+    'jump',
+  ]) {
     assert.ok(names.has(name), `missing ${name}`);
   }
 });
@@ -43,21 +54,33 @@ const recordArb = fc.record({
     user: fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
     ip: fc.constantFrom('1.2.3.4', '10.0.0.1', 'bogus'),
   }),
-  headers: fc.record({ priority: fc.constantFrom('high', 'low', 'none'), p: fc.constantFrom('0', '2', '99', 'x') }),
+  headers: fc.record({
+    priority: fc.constantFrom('high', 'low', 'none'),
+    p: fc.constantFrom('0', '2', '99', 'x'),
+  }),
 });
 
 for (const [spec, options, deterministic] of specs) {
   test(`${spec}: always in range${deterministic ? ', deterministic for keyed records' : ''}`, () => {
     const s = createStrategy(spec, options);
     fc.assert(
-      fc.property(recordArb, fc.integer({ min: 3, max: 64 }), fc.integer({ min: 0, max: 1e6 }), (rec, n, load) => {
-        if ('updateLoad' in s) (s as unknown as { updateLoad(l: number[], at: number): void }).updateLoad([load, 0, load / 2], 0);
-        const ctx = { partitionCount: n, now: 1 };
-        const p = s.partition(rec, ctx);
-        assert.ok(Number.isInteger(p) && p >= 0 && p < n, `${p} of ${n}`);
-        if (deterministic && rec.key !== null) assert.equal(s.partition(rec, ctx), p);
-        if (s.score) assert.equal(s.score(rec, ctx).length, n);
-      }),
+      fc.property(
+        recordArb,
+        fc.integer({ min: 3, max: 64 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (rec, n, load) => {
+          if ('updateLoad' in s)
+            (s as unknown as { updateLoad(l: number[], at: number): void }).updateLoad(
+              [load, 0, load / 2],
+              0,
+            );
+          const ctx = { partitionCount: n, now: 1 };
+          const p = s.partition(rec, ctx);
+          assert.ok(Number.isInteger(p) && p >= 0 && p < n, `${p} of ${n}`);
+          if (deterministic && rec.key !== null) assert.equal(s.partition(rec, ctx), p);
+          if (s.score) assert.equal(s.score(rec, ctx).length, n);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -65,10 +88,31 @@ for (const [spec, options, deterministic] of specs) {
 
 test('the registry knows which strategies read record fields beyond the key (the analyzer parses records only for those)', async () => {
   const { specsReadRecordFields } = await import('../../src/partitioners/registry.js');
-  for (const keyOnly of ['murmur2', 'murmur2_random:0', 'consistent_random', 'fnv1a', 'random', 'default', 'sticky', 'adaptive', 'roundrobin', 'legacy', 'salted:8', 'jump']) {
+  for (const keyOnly of [
+    'murmur2',
+    'murmur2_random:0',
+    'consistent_random',
+    'fnv1a',
+    'random',
+    'default',
+    'sticky',
+    'adaptive',
+    'roundrobin',
+    'legacy',
+    'salted:8',
+    'jump',
+  ]) {
     assert.equal(specsReadRecordFields([keyOnly]), false, keyOnly);
   }
-  for (const reads of ['field:region', 'geo', 'explicit', 'priority', 'composite:tenant', 'time-window:60000', 'weighted:murmur2=1']) {
+  for (const reads of [
+    'field:region',
+    'geo',
+    'explicit',
+    'priority',
+    'composite:tenant',
+    'time-window:60000',
+    'weighted:murmur2=1',
+  ]) {
     assert.equal(specsReadRecordFields([reads]), true, reads);
     assert.equal(specsReadRecordFields(['murmur2', reads]), true, `murmur2 + ${reads}`);
   }

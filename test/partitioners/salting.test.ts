@@ -13,8 +13,14 @@ test('salted:8 spreads a hot key over its 8 salted keys, round-robin, each place
   const got = Array.from({ length: 16 }, () => s.partition({ key: 'hot' }, ctx));
   const want = Array.from({ length: 16 }, (_, i) => partitionForKey(`hot#${i % 8}`, 24));
   assert.deepEqual(got, want);
-  assert.deepEqual(s.saltedKeysFor('hot'), Array.from({ length: 8 }, (_, i) => `hot#${i}`));
-  assert.deepEqual(s.partitionsFor('hot', 24), [...new Set(want)].sort((a, b) => a - b));
+  assert.deepEqual(
+    s.saltedKeysFor('hot'),
+    Array.from({ length: 8 }, (_, i) => `hot#${i}`),
+  );
+  assert.deepEqual(
+    s.partitionsFor('hot', 24),
+    [...new Set(want)].sort((a, b) => a - b),
+  );
   assert.ok(s.partitionsFor('hot', 24).length > 3, 'a hot key lands on several partitions');
 });
 
@@ -29,13 +35,22 @@ test('only configured hot keys are salted; others place exactly as murmur2 (stri
   );
   assert.equal(s.saltCount('celebrity'), 4);
   const notUtf8 = new Uint8Array([0xff, 0xfe]);
-  assert.equal(new SaltedPartitioner({ salts: 4 }).partition({ key: notUtf8 }, ctx), partitionForKey(notUtf8, 12));
+  assert.equal(
+    new SaltedPartitioner({ salts: 4 }).partition({ key: notUtf8 }, ctx),
+    partitionForKey(notUtf8, 12),
+  );
   const hotBytes = new TextEncoder().encode('celebrity');
-  assert.ok(s.partitionsFor('celebrity', 12).includes(s.partition({ key: hotBytes }, ctx)), 'UTF-8 byte keys are salted like strings');
+  assert.ok(
+    s.partitionsFor('celebrity', 12).includes(s.partition({ key: hotBytes }, ctx)),
+    'UTF-8 byte keys are salted like strings',
+  );
   assert.equal(s.saltCount('nobody'), 1);
   assert.deepEqual(s.saltedKeysFor('nobody'), ['nobody']);
   const hot = new Set(Array.from({ length: 8 }, () => s.partition({ key: 'celebrity' }, ctx)));
-  assert.deepEqual([...hot].sort((a, b) => a - b), s.partitionsFor('celebrity', 12));
+  assert.deepEqual(
+    [...hot].sort((a, b) => a - b),
+    s.partitionsFor('celebrity', 12),
+  );
 });
 
 test('sub-key selection is deterministic per sub-key (keeps per-user order)', () => {
@@ -73,7 +88,10 @@ test('property: salting round-trips — every salted key unsalts to its key, and
 
 test('keyless records use the fallback; bad specs are usage errors', () => {
   const s = createStrategy('salted:3');
-  assert.deepEqual(Array.from({ length: 3 }, () => s.partition({ key: null }, { partitionCount: 3 })), [0, 1, 2]);
+  assert.deepEqual(
+    Array.from({ length: 3 }, () => s.partition({ key: null }, { partitionCount: 3 })),
+    [0, 1, 2],
+  );
   assert.equal(s.partition({ key: 'x', partition: 1 }, { partitionCount: 3 }), 1);
   assert.throws(() => createStrategy('salted'), { code: 'E_STRATEGY' });
   assert.throws(() => createStrategy('salted:0'), { code: 'E_STRATEGY' });

@@ -104,9 +104,13 @@ export async function runFromTopic(file: string | undefined, flags: FromTopicFla
     sockets.destroyAll(); // first: KafkaJS would keep reconnecting while the probe waits
     const down = await unreachableBootstrap(conn).catch(() => []);
     if (down.length > 0)
-      throw new ClusterError(`cannot reach broker${down.length > 1 ? 's' : ''} ${down.join(', ')}`, 'E_UNREACHABLE', {
-        cause: err,
-      });
+      throw new ClusterError(
+        `cannot reach broker${down.length > 1 ? 's' : ''} ${down.join(', ')}`,
+        'E_UNREACHABLE',
+        {
+          cause: err,
+        },
+      );
     throw err;
   } finally {
     sockets.destroyAll();

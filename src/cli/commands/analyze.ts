@@ -143,8 +143,18 @@ interface AnalyzeFlags {
 
 /** Options of `analyze` that only mean something with --from-topic (attribute names). */
 const FROM_TOPIC_ONLY = new Set([
-  'sample', 'workers', 'brokers', 'saslMechanism', 'saslUsername', 'saslPassword', 'ssl', 'sslCa', 'sslCert',
-  'sslKey', 'timeout', 'clientId',
+  'sample',
+  'workers',
+  'brokers',
+  'saslMechanism',
+  'saslUsername',
+  'saslPassword',
+  'ssl',
+  'sslCa',
+  'sslCert',
+  'sslKey',
+  'timeout',
+  'clientId',
 ]);
 
 export function register(program: Command): void {

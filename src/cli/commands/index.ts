@@ -18,4 +18,17 @@ import { register as simulate } from './simulate.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [analyze, assign, consumers, demo, inspect, lag, place, plan, rebalance, repartition, serve, simulate];
+export const commands: RegisterCommand[] = [
+  analyze,
+  assign,
+  consumers,
+  demo,
+  inspect,
+  lag,
+  place,
+  plan,
+  rebalance,
+  repartition,
+  serve,
+  simulate,
+];

@@ -5,7 +5,12 @@
  */
 import type { Command } from 'commander';
 import { inspectTopic, type InspectReport } from '../../cluster/inspect.js';
-import { addClusterOptions, resolveClusterOptions, runClusterCommand, type ClusterFlagValues } from '../cluster-options.js';
+import {
+  addClusterOptions,
+  resolveClusterOptions,
+  runClusterCommand,
+  type ClusterFlagValues,
+} from '../cluster-options.js';
 import { parseDuration } from '../options.js';
 import { fmtNum, formatTable, printJson } from '../output.js';
 
@@ -17,7 +22,10 @@ interface InspectFlags extends ClusterFlagValues {
 
 export function renderInspect(r: InspectReport): string {
   const lines: string[] = [];
-  const basis = r.countBasis === 'interval' ? `records appended over ${fmtNum(r.intervalMs / 1000)} s` : 'records retained (no --interval: rate 0)';
+  const basis =
+    r.countBasis === 'interval'
+      ? `records appended over ${fmtNum(r.intervalMs / 1000)} s`
+      : 'records retained (no --interval: rate 0)';
   lines.push(`topic ${r.topic}: ${r.partitions.length} partitions, counts = ${basis}`);
   lines.push('');
   lines.push(
@@ -40,14 +48,20 @@ export function renderInspect(r: InspectReport): string {
       .map(([b, n]) => `${b}=${n}`)
       .join(' ')}`,
   );
-  lines.push(`total: ${r.totalRecords} records${r.countBasis === 'interval' ? `, ${fmtNum(r.totalRate)} records/s` : ''}`);
+  lines.push(
+    `total: ${r.totalRecords} records${r.countBasis === 'interval' ? `, ${fmtNum(r.totalRate)} records/s` : ''}`,
+  );
   const s = r.skew;
   lines.push(
     `skew: max/min ${fmtNum(s.loadSkewRatio)}, max/mean ${fmtNum(s.maxToMean)}, CV ${fmtNum(s.coefficientOfVariation)}, ` +
       `gini ${fmtNum(s.gini)}, hotspots ${s.hotspots.length ? s.hotspots.join(',') : 'none'}, empty ${s.empty.length}`,
   );
   if (r.alerts.length === 0) lines.push('alerts: none');
-  else for (const a of r.alerts) lines.push(`alert ${a.code}: ${a.message}${a.partitions.length ? ` [${a.partitions.join(', ')}]` : ''}`);
+  else
+    for (const a of r.alerts)
+      lines.push(
+        `alert ${a.code}: ${a.message}${a.partitions.length ? ` [${a.partitions.join(', ')}]` : ''}`,
+      );
   return lines.join('\n');
 }
 
@@ -56,12 +70,19 @@ export function register(program: Command): void {
     .command('inspect')
     .description('per-partition offsets, rates, leaders and skew of a live topic')
     .requiredOption('--topic <topic>', 'topic to inspect')
-    .option('--interval <duration>', 'read offsets twice this far apart and report records/s (e.g. 10s); without it, counts are records retained and rate is 0')
+    .option(
+      '--interval <duration>',
+      'read offsets twice this far apart and report records/s (e.g. 10s); without it, counts are records retained and rate is 0',
+    )
     .option('--json', 'print JSON');
   addClusterOptions(cmd).action(async (flags: InspectFlags) => {
     const conn = resolveClusterOptions(flags);
     const intervalMs = flags.interval !== undefined ? parseDuration('--interval', flags.interval) : 0;
-    const report = await runClusterCommand(conn, (admin) => inspectTopic(admin, flags.topic, { intervalMs, timeoutMs: conn.timeoutMs }), [flags.topic]);
+    const report = await runClusterCommand(
+      conn,
+      (admin) => inspectTopic(admin, flags.topic, { intervalMs, timeoutMs: conn.timeoutMs }),
+      [flags.topic],
+    );
     if (flags.json) printJson(report);
     else process.stdout.write(renderInspect(report) + '\n');
   });
