@@ -10,21 +10,9 @@ import { LibrdkafkaPartitioner } from '../../src/partitioners/librdkafka.js';
 import { withCache } from '../../src/partitioners/wrappers.js';
 import type { PartitionContext } from '../../src/partitioners/types.js';
 import { seeded } from '../support/prng.js';
+import { CORE_STRATEGIES } from '../support/strategies.js';
 
-const CORE = [
-  'murmur2',
-  'fnv1a',
-  'consistent',
-  'consistent_random',
-  'murmur2_random',
-  'fnv1a_random',
-  'random',
-  'default',
-  'sticky',
-  'adaptive',
-  'roundrobin',
-  'legacy',
-];
+const CORE = CORE_STRATEGIES;
 
 /** A constant random source that fails loudly instead of letting a draw-until-different loop spin forever. */
 function constant(v: number, limit = 100_000): () => number {

@@ -13,21 +13,9 @@ import { LegacyPartitioner, RoundRobinPartitioner } from '../../src/partitioners
 import type { PartitionContext, RecordInfo } from '../../src/partitioners/types.js';
 import { UsageError } from '../../src/errors.js';
 import { seeded } from '../support/prng.js';
+import { CORE_STRATEGIES } from '../support/strategies.js';
 
-const CORE = [
-  'murmur2',
-  'fnv1a',
-  'consistent',
-  'consistent_random',
-  'murmur2_random',
-  'fnv1a_random',
-  'random',
-  'default',
-  'sticky',
-  'adaptive',
-  'roundrobin',
-  'legacy',
-];
+const CORE = CORE_STRATEGIES;
 
 /** A random source whose draws give randomInt31() exactly the listed ints (then repeats the last). */
 function ints(...values: number[]): () => number {
