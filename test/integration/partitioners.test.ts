@@ -182,22 +182,34 @@ test('with a partition leader down, the adaptive strategy sends no keyless recor
   if (!cluster.canInjectFaults) return t.skip('needs the mock cluster');
   const topic = cluster.uniqueName('adaptive-down');
   await cluster.createTopic(topic, 12);
-  const kafka = testKafka(cluster.brokers);
-  const admin = kafka.admin();
-  await admin.connect();
   const counted = withCounters(createStrategy('adaptive', { batchSize: 2000 }));
   let available: number[] | undefined;
+  let led: number[] = [];
+  let victim = -1;
+  {
+    const admin = testKafka(cluster.brokers).admin();
+    await admin.connect();
+    try {
+      const topo = await describeTopicTopology(admin, topic, 3000);
+      victim = topo.partitions[0]!.leader;
+      led = topo.partitions.filter((p) => p.leader === victim).map((p) => p.partition);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  assert.ok(led.length > 0 && led.length < 12);
+  // The clients bootstrap from the brokers that stay up: KafkaJS sends metadata requests to its seed broker and
+  // gives up (after its retries) when that one is the broker taken down, which is a client quirk, not what this
+  // test is about. The victim is still in the metadata they load, as the leader of `led`.
+  const live = cluster.brokers.filter((_, i) => cluster.brokerIds[i] !== victim);
+  const kafka = testKafka(live);
+  const admin = kafka.admin();
   const producer = kafka.producer({
     createPartitioner: createPartitioner(counted, { available: () => available }),
   });
-  let led: number[] = [];
-  let victim = -1;
   try {
-    const topo = await describeTopicTopology(admin, topic, 3000);
-    victim = topo.partitions[0]!.leader;
-    led = topo.partitions.filter((p) => p.leader === victim).map((p) => p.partition);
-    assert.ok(led.length > 0 && led.length < 12);
-    // Connect (and load metadata) while every broker is up, so KafkaJS's bootstrap never needs the victim.
+    await admin.connect();
+    // Connect (and load metadata) while every broker is up.
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'warm-up', value: 'x' }] });
     await cluster.brokerDown(victim);
@@ -228,7 +240,9 @@ test('with a partition leader down, the adaptive strategy sends no keyless recor
   const chosen = counted.stats().perPartition;
   for (const p of led) assert.equal(chosen[p] ?? 0, 0, `partition ${p} (leader down) was chosen`);
   assert.ok(
-    chosen.filter((c) => c > 0).length >= 4,
+    // The mock picks leaders at random, so the victim may lead most partitions: expect a spread over
+    // several of the live ones (30 sticky switches make fewer than min(4, live) all but impossible).
+    chosen.filter((c) => c > 0).length >= Math.min(4, 12 - led.length),
     `spread over several live partitions: ${chosen.join(',')}`,
   );
   // With the broker back, the log end offsets show the records exactly where the strategy put them.
