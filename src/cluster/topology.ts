@@ -109,6 +109,39 @@ export async function describeTopicTopology(
   return all.get(topic)!;
 }
 
+/** True when an error (or one of its causes) is a lost connection to a broker. */
+function isConnectionError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (
+      e.name === 'KafkaJSConnectionError' ||
+      /ECONNREFUSED|ECONNRESET|Connection error|Closed connection/.test(e.message)
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Metadata, asking again when the request went to a broker that just died. KafkaJS sends metadata requests to a
+ * random broker it believes connected; right after a broker goes down its socket can still look connected, and
+ * KafkaJS gives up on the connection error instead of trying another broker. After the failure it knows that
+ * socket is closed, so the next attempt goes elsewhere (bounded: the caller's timeout still applies).
+ */
+async function metadataWithFailover(
+  admin: TopologyAdmin,
+  topics: readonly string[],
+): Promise<
+  [Awaited<ReturnType<Admin['fetchTopicMetadata']>>, Awaited<ReturnType<Admin['describeCluster']>>]
+> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Promise.all([admin.fetchTopicMetadata({ topics: [...topics] }), admin.describeCluster()]);
+    } catch (err) {
+      if (attempt >= 3 || !isConnectionError(err)) throw err;
+    }
+  }
+}
+
 /**
  * One metadata request and one probe per broker for several topics. A topic the cluster does not know throws
  * E_NO_TOPIC naming it, or with `missing: 'skip'` is left out of the map (a poller watching several topics
@@ -121,7 +154,7 @@ export async function describeTopicsTopology(
   options: { missing?: 'throw' | 'skip'; probe?: boolean } = {},
 ): Promise<Map<string, TopicTopology>> {
   const [meta, cluster] = await withTimeout(
-    Promise.all([admin.fetchTopicMetadata({ topics: [...topics] }), admin.describeCluster()]),
+    metadataWithFailover(admin, topics),
     timeoutMs,
     'metadata request',
   );
