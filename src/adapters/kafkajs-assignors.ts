@@ -35,7 +35,10 @@ export type KafkaJSAssignorName = (typeof KAFKAJS_ASSIGNORS)[number];
 /** Remembers this member's last assignment and generation for the sticky user data. */
 export class AssignmentTracker {
   assignment: TopicPartitions | undefined;
-  /** Generation of `assignment`; undefined until a heartbeat of that generation was seen. */
+  /**
+   * Generation of `assignment`: exact once a heartbeat of that generation was seen, a lower bound before
+   * that (see `record`), undefined while nothing is known.
+   */
   generation: number | undefined;
 
   /** Subscribes to the consumer's events; returns a function removing the listeners. */
@@ -44,9 +47,9 @@ export class AssignmentTracker {
       this.record(e.payload.memberAssignment as TopicPartitions);
     });
     const offBeat = consumer.on(consumer.events.HEARTBEAT, (e) => {
-      // KafkaJS does not put the generation in GROUP_JOIN; the first heartbeat after the join carries it.
-      if (this.generation === undefined && this.assignment !== undefined)
-        this.generation = e.payload.groupGenerationId;
+      // KafkaJS does not put the generation in GROUP_JOIN; a successful heartbeat carries the generation the
+      // member is in, which is the one its latest assignment came from.
+      this.confirm(e.payload.groupGenerationId);
     });
     return () => {
       offJoin();
@@ -54,18 +57,30 @@ export class AssignmentTracker {
     };
   }
 
-  /** Records a new assignment; its generation is unknown until the next heartbeat (or given here). */
+  /**
+   * Records a new assignment. Without a `generation`, a known previous one + 1 stands in until the next
+   * heartbeat confirms it: every sync belongs to a newer generation than the last one, so this is a lower
+   * bound. Java ranks claims by generation; a lower bound can lose to a truly newer claim but never beat
+   * one, and unlike V0 it keeps this member's claim over stale ones when rebalances come back to back
+   * (the first heartbeat after a join never happens when the next rebalance has already begun).
+   */
   record(assignment: TopicPartitions, generation?: number): void {
     const copy: TopicPartitions = {};
     for (const [t, ps] of Object.entries(assignment)) copy[t] = [...ps];
     this.assignment = copy;
-    this.generation = generation;
+    this.generation = generation ?? (this.generation === undefined ? undefined : this.generation + 1);
+  }
+
+  /** The member heartbeated successfully in `generation`: the current assignment is from it. */
+  confirm(generation: number): void {
+    if (this.assignment !== undefined && Number.isInteger(generation) && generation >= 0)
+      this.generation = generation;
   }
 
   /**
-   * Java sticky user data. Without a known generation it is V0, which Java treats as DEFAULT_GENERATION:
-   * it only counts when no member reports a generation, so a claim we are unsure of never overrides a
-   * fresher one.
+   * Java sticky user data. Without any known generation (before the first heartbeat) it is V0, which Java
+   * treats as DEFAULT_GENERATION: it only counts when no member reports a generation, so a claim we are
+   * unsure of never overrides a fresher one.
    */
   userData(): Buffer {
     if (!this.assignment) return Buffer.alloc(0);

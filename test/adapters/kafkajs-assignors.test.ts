@@ -207,6 +207,40 @@ test("KafkaJS sticky: the tracker's user data makes the leader keep previous own
   assert.deepEqual(stale, { x: { t: [0, 1, 2] }, y: { t: [3, 4, 5] } });
 });
 
+test('AssignmentTracker: heartbeats give the exact generation; back-to-back joins carry a lower bound, never V0 again', () => {
+  const handlers = new Map<string, (e: { payload: Record<string, unknown> }) => void>();
+  const consumer = {
+    events: { GROUP_JOIN: 'consumer.group_join', HEARTBEAT: 'consumer.heartbeat' },
+    on: (name: string, fn: (e: { payload: Record<string, unknown> }) => void) => {
+      handlers.set(name, fn);
+      return () => handlers.delete(name);
+    },
+  };
+  const tracker = new AssignmentTracker();
+  const stop = tracker.track(consumer as never);
+  const join = (t: number[]): void =>
+    handlers.get('consumer.group_join')!({ payload: { memberAssignment: { t } } });
+  const beat = (g: number): void =>
+    handlers.get('consumer.heartbeat')!({ payload: { groupGenerationId: g } });
+  // A heartbeat before any assignment says nothing about an assignment.
+  beat(3);
+  assert.equal(tracker.userData().length, 0);
+  // First join: no generation known yet -> V0 (Java DEFAULT_GENERATION), then exact after a heartbeat.
+  join([0, 1, 2]);
+  assert.deepEqual(decodeStickyUserData(tracker.userData()), { owned: { t: [0, 1, 2] } });
+  beat(7);
+  assert.deepEqual(decodeStickyUserData(tracker.userData()), { owned: { t: [0, 1, 2] }, generation: 7 });
+  // The next join comes from a newer generation: 8 at least, until the heartbeat tells the exact one.
+  join([0, 1]);
+  assert.equal(tracker.generation, 8);
+  join([1]); // and again before any heartbeat (a rebalance right after the last one)
+  assert.equal(tracker.generation, 9);
+  beat(11);
+  assert.deepEqual(decodeStickyUserData(tracker.userData()), { owned: { t: [1] }, generation: 11 });
+  stop();
+  assert.equal(handlers.size, 0, 'track() returns a function removing both listeners');
+});
+
 test('@platformatic/kafka assigner: Map in, Map out; protocol metadata follows consumer:group:join', () => {
   const kp = platformaticAssignor('sticky');
   assert.equal(kp.protocols[0]!.name, 'sticky');

@@ -11,7 +11,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 
 const LAUNCHER = new URL('../../../build/mock-broker', import.meta.url).pathname;
 
@@ -65,7 +65,8 @@ export function testKafka(brokers: string[], clientId = 'kpart-test'): Kafka {
   return new Kafka({
     clientId,
     brokers,
-    logLevel: logLevel.NOTHING,
+    // KPART_TEST_DEBUG=1 shows KafkaJS's own errors and warnings (crashes, rebalances) on stderr.
+    logLevel: process.env['KPART_TEST_DEBUG'] ? logLevel.WARN : logLevel.NOTHING,
     connectionTimeout: 2000,
     requestTimeout: 5000,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
@@ -233,6 +234,80 @@ export const testConsumerConfig = {
   maxWaitTimeInMs: 250,
   rebalanceTimeout: 10000,
 } as const;
+
+/** A group member started by `startGroupMember`; `consumer` is replaced when the member rejoins. */
+export interface GroupMember {
+  readonly consumer: Consumer;
+  /** Crashes on the mock's SyncGroup quirk that this member survived by rejoining. */
+  readonly rejoins: number;
+  /** Resolves when the first consumer has connected, subscribed and started running. */
+  readonly ready: Promise<void>;
+  /** Stops rejoining and disconnects the current consumer (also after a start that timed out). */
+  disconnect(): Promise<void>;
+}
+
+/** True for the INVALID_REQUEST KafkaJS gets from the mock coordinator (looked up through `cause` chains). */
+function isMockSyncQuirk(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause)
+    if ((e as { type?: unknown }).type === 'INVALID_REQUEST') return true;
+  return false;
+}
+
+/**
+ * Starts a KafkaJS group member that survives one known mock-broker limit. librdkafka 2.0.2's mock coordinator
+ * completes a sync as soon as the leader's SyncGroup carries every assignment and answers a follower's
+ * SyncGroup that arrives after that with INVALID_REQUEST (a real broker returns the follower's assignment).
+ * KafkaJS treats that as non-retriable and stops the consumer for good, so on a loaded machine any
+ * multi-member group test could lose a member at random. Here such a member rejoins with a fresh consumer
+ * from `create` (which must attach its event listeners, trackers included) and `setup` (connect, subscribe,
+ * run) — what an application would do. Any other crash is left alone so that the test sees it.
+ *
+ * Returns at once: keep the handle for cleanup, then await `ready`.
+ */
+export function startGroupMember(
+  create: () => Consumer,
+  setup: (consumer: Consumer) => Promise<void>,
+  options: { maxRejoins?: number; name?: string } = {},
+): GroupMember {
+  const maxRejoins = options.maxRejoins ?? 5;
+  let stopped = false;
+  let rejoins = 0;
+  let current!: Consumer;
+  let chain: Promise<void> = Promise.resolve();
+  const launch = async (): Promise<void> => {
+    const consumer = create();
+    current = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: unknown; restart: boolean };
+      if (stopped || restart || consumer !== current || !isMockSyncQuirk(error) || rejoins >= maxRejoins)
+        return;
+      rejoins += 1;
+      if (process.env['KPART_TEST_DEBUG'])
+        process.stderr.write(`[${options.name ?? 'member'}] mock SyncGroup INVALID_REQUEST; rejoining\n`);
+      chain = chain.then(async () => {
+        await consumer.disconnect().catch(() => undefined);
+        if (!stopped) await launch().catch(() => undefined);
+      });
+    });
+    await setup(consumer);
+  };
+  const ready = launch();
+  ready.catch(() => undefined); // the caller awaits `ready`; a start nobody awaits must not be unhandled
+  return {
+    ready,
+    get consumer() {
+      return current;
+    },
+    get rejoins() {
+      return rejoins;
+    },
+    async disconnect() {
+      stopped = true;
+      await within(10000, chain, 'rejoin in progress').catch(() => undefined);
+      await within(10000, current.disconnect(), 'consumer disconnect');
+    },
+  };
+}
 
 /**
  * Joins `group`, reads `total` records of `topic` from the beginning, then commits exactly `offsets`

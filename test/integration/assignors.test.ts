@@ -6,12 +6,14 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import {
+  startGroupMember,
   startTestCluster,
   testConsumerConfig,
   testKafka,
   within,
+  type GroupMember,
   type TestCluster,
 } from '../broker/harness.js';
 import { AssignmentTracker, kpartKafkaJS } from '../../src/adapters/kafkajs-assignors.js';
@@ -130,6 +132,7 @@ async function stopKcat(child: ChildProcessWithoutNullStreams): Promise<void> {
   clearTimeout(t);
 }
 
+/** Starts a KafkaJS member with kpart's `strategy` assigner; registers it in `started` before it is ready. */
 async function startKafkaJS(
   brokers: string[],
   groupId: string,
@@ -137,8 +140,8 @@ async function startKafkaJS(
   strategy: 'range' | 'roundrobin',
   member: Member,
   seen: Seen[],
-  started: Consumer[],
-): Promise<Consumer> {
+  started: GroupMember[],
+): Promise<void> {
   const kafka = process.env['KPART_TEST_DEBUG']
     ? new Kafka({
         clientId: `kpart-${member.name}`,
@@ -153,28 +156,36 @@ async function startKafkaJS(
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       })
     : testKafka(brokers, `kpart-${member.name}`);
-  const consumer = kafka.consumer({
-    groupId,
-    ...testConsumerConfig,
-    partitionAssigners: [strategy === 'range' ? kpartKafkaJS.range() : kpartKafkaJS.roundrobin()],
-  });
-  started.push(consumer); // the caller's finally disconnects it even if this start times out
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    if (process.env['KPART_TEST_DEBUG'])
-      process.stderr.write(`[${member.name}] join ${JSON.stringify(e.payload)}\n`);
-    member.partitions = [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort(
-      (a, b) => a - b,
-    );
-    member.isLeader = e.payload.isLeader;
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      seen.push({ member: member.name, partition, value: message.value?.toString() ?? '' });
+  const handle = startGroupMember(
+    () => {
+      const consumer = kafka.consumer({
+        groupId,
+        ...testConsumerConfig,
+        partitionAssigners: [strategy === 'range' ? kpartKafkaJS.range() : kpartKafkaJS.roundrobin()],
+      });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        if (process.env['KPART_TEST_DEBUG'])
+          process.stderr.write(`[${member.name}] join ${JSON.stringify(e.payload)}\n`);
+        member.partitions = [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort(
+          (a, b) => a - b,
+        );
+        member.isLeader = e.payload.isLeader;
+      });
+      return consumer;
     },
-  });
-  return consumer;
+    async (consumer) => {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          seen.push({ member: member.name, partition, value: message.value?.toString() ?? '' });
+        },
+      });
+    },
+    { name: member.name },
+  );
+  started.push(handle); // the caller's finally disconnects it even if this start times out
+  await handle.ready;
 }
 
 /** All members hold a disjoint share of the 12 partitions covering all of them (one settled generation). */
@@ -199,7 +210,7 @@ async function runMixedGroup(
   const k2: Member = { name: 'kafkajs-2', partitions: [] };
   const kc: Member = { name: 'kcat', partitions: [] };
   const members = [k1, k2, kc];
-  const consumers: Consumer[] = [];
+  const consumers: GroupMember[] = [];
   let child: ChildProcessWithoutNullStreams | undefined;
   try {
     // The coordinator makes the first member to join the leader; it stays leader while it remains in the group.
@@ -262,9 +273,7 @@ async function runMixedGroup(
   } finally {
     if (cluster.canInjectFaults)
       for (const id of cluster.brokerIds) await cluster.setRtt(id, 0).catch(() => undefined);
-    await Promise.all(
-      consumers.map((c) => within(10000, c.disconnect(), 'consumer disconnect').catch(() => undefined)),
-    );
+    await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
     if (child) await stopKcat(child);
   }
 }
@@ -306,35 +315,53 @@ for (const strategy of ['range', 'roundrobin'] as const) {
   });
 }
 
-test('sticky between KafkaJS members: when a third member joins, the two owners keep partitions they had', async () => {
+/**
+ * One run of the sticky scenario on a fresh topic and group: a and b settle, c joins, and the owners' new
+ * shares are checked against what they had. `disturbed` says whether a member had to rejoin after the
+ * mock's SyncGroup quirk while c joined: such a member missed a generation, and Java's sticky rules then
+ * rightly void its claims, so a failed check on a disturbed run says nothing about the assignor.
+ */
+async function stickyJoinScenario(): Promise<{ failure?: Error; disturbed: boolean; rejoins: number }> {
   const topic = cluster.uniqueName('assign-sticky');
   await cluster.createTopic(topic, 6);
   const groupId = cluster.uniqueName('g-sticky');
-  const consumers: Consumer[] = [];
+  const members: GroupMember[] = [];
   const names = ['a', 'b', 'c'];
   const trackers = names.map(() => new AssignmentTracker());
   const latest: number[][] = names.map(() => []);
   const start = async (i: number): Promise<void> => {
-    const consumer = testKafka(cluster.brokers, `kpart-sticky-${names[i]}`).consumer({
-      groupId,
-      ...testConsumerConfig,
-      partitionAssigners: [kpartKafkaJS.sticky({ tracker: trackers[i]! })],
-    });
-    consumers.push(consumer); // registered first: disconnected in finally even if the start times out
-    trackers[i]!.track(consumer);
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      latest[i] = [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort(
-        (x, y) => x - y,
-      );
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async () => undefined });
+    const member = startGroupMember(
+      () => {
+        const consumer = testKafka(cluster.brokers, `kpart-sticky-${names[i]}`).consumer({
+          groupId,
+          ...testConsumerConfig,
+          partitionAssigners: [kpartKafkaJS.sticky({ tracker: trackers[i]! })],
+        });
+        // A member that rejoins keeps its tracker, so its user data still claims what it owned.
+        trackers[i]!.track(consumer);
+        consumer.on(consumer.events.GROUP_JOIN, (e) => {
+          latest[i] = [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort(
+            (x, y) => x - y,
+          );
+        });
+        return consumer;
+      },
+      async (consumer) => {
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({ eachMessage: async () => undefined });
+      },
+      { name: names[i]! },
+    );
+    members.push(member); // registered first: disconnected in finally even if the start times out
+    await member.ready;
   };
   const settledOn = (n: number): boolean => {
     const all = latest.slice(0, n).flat();
     return latest.slice(0, n).every((l) => l.length === 6 / n) && new Set(all).size === 6;
   };
+  const rejoins = (): number => members.reduce((n, m) => n + m.rejoins, 0);
+  const slowed = cluster.canInjectFaults;
   try {
     await within(15000, start(0), 'member a');
     await within(15000, start(1), 'member b');
@@ -350,22 +377,44 @@ test('sticky between KafkaJS members: when a third member joins, the two owners 
       10000,
     );
     const before = latest.slice(0, 2).map((l) => [...l]);
-    await within(15000, start(2), 'member c');
+    const rejoinsBefore = rejoins();
+    // Slow every broker response while c joins: the KafkaJS leader needs a Metadata round trip before its
+    // SyncGroup and the followers do not, so theirs arrive first, as on a real network (see startGroupMember).
+    if (slowed) for (const id of cluster.brokerIds) await cluster.setRtt(id, 300);
+    await within(20000, start(2), 'member c');
     await waitFor(
       () => settledOn(3),
       `a, b and c settle (${latest.map((l) => l.join(',')).join(' | ')})`,
       45000,
     );
-    for (let i = 0; i < 2; i++) {
-      for (const p of latest[i]!)
-        assert.ok(
-          before[i]!.includes(p),
-          `${names[i]} got ${p}, which it did not own (before ${before[i]}, now ${latest[i]})`,
-        );
+    const disturbed = rejoins() > rejoinsBefore;
+    try {
+      for (let i = 0; i < 2; i++) {
+        for (const p of latest[i]!)
+          assert.ok(
+            before[i]!.includes(p),
+            `${names[i]} got ${p}, which it did not own (before ${before[i]}, now ${latest[i]})`,
+          );
+      }
+    } catch (failure) {
+      return { failure: failure as Error, disturbed, rejoins: rejoins() };
     }
+    return { disturbed, rejoins: rejoins() };
   } finally {
-    await Promise.all(
-      consumers.map((c) => within(10000, c.disconnect(), 'consumer disconnect').catch(() => undefined)),
-    );
+    if (slowed) for (const id of cluster.brokerIds) await cluster.setRtt(id, 0).catch(() => undefined);
+    await Promise.all(members.map((m) => m.disconnect().catch(() => undefined)));
+  }
+}
+
+test('sticky between KafkaJS members: when a third member joins, the two owners keep partitions they had', async (t) => {
+  // A run the mock disturbed (see stickyJoinScenario) and that failed is repeated, at most twice more; an
+  // undisturbed failure fails at once.
+  for (let attempt = 1; ; attempt++) {
+    const r = await stickyJoinScenario();
+    if (r.rejoins > 0)
+      t.diagnostic(`run ${attempt}: ${r.rejoins} rejoin(s) after the mock's SyncGroup quirk`);
+    if (!r.failure) return;
+    if (!r.disturbed || attempt === 3) throw r.failure;
+    t.diagnostic(`run ${attempt} disturbed by the mock and failed (${r.failure.message}); running it again`);
   }
 });

@@ -2,13 +2,15 @@
 // counts per partition, the consumer-groups table, a stalled group member, and brokers going down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import {
   consumeThenCommit,
+  startGroupMember,
   startTestCluster,
   testConsumerConfig,
   testKafka,
   within,
+  type GroupMember,
   type TestCluster,
 } from '../broker/harness.js';
 import { runCli } from '../cli/run-cli.js';
@@ -226,23 +228,32 @@ test('lag --watch: a stalled group member shows rising lag and STALL/WARN on its
   await withProducer((p) => fill(p, topic, [10, 10, 10, 10]));
   const kafka = testKafka(cluster.brokers);
   const assignments = new Map<string, number[]>();
-  const members: Consumer[] = [];
+  const members: GroupMember[] = [];
   const consumed = new Map<string, number>();
-  const start = async (name: string): Promise<Consumer> => {
-    const c = kafka.consumer({ groupId: group, ...testConsumerConfig });
-    c.on(c.events.GROUP_JOIN, (e) =>
-      assignments.set(name, [...(e.payload.memberAssignment[topic] ?? [])].sort()),
-    );
-    await c.connect();
-    await c.subscribe({ topic, fromBeginning: true });
-    void c.run({
-      autoCommitInterval: 200,
-      eachMessage: async () => {
-        consumed.set(name, (consumed.get(name) ?? 0) + 1);
+  const start = async (name: string): Promise<GroupMember> => {
+    const member = startGroupMember(
+      () => {
+        const c = kafka.consumer({ groupId: group, ...testConsumerConfig });
+        c.on(c.events.GROUP_JOIN, (e) =>
+          assignments.set(name, [...(e.payload.memberAssignment[topic] ?? [])].sort()),
+        );
+        return c;
       },
-    });
-    members.push(c);
-    return c;
+      async (c) => {
+        await c.connect();
+        await c.subscribe({ topic, fromBeginning: true });
+        void c.run({
+          autoCommitInterval: 200,
+          eachMessage: async () => {
+            consumed.set(name, (consumed.get(name) ?? 0) + 1);
+          },
+        });
+      },
+      { name },
+    );
+    members.push(member);
+    await member.ready;
+    return member;
   };
   const admin = kafka.admin();
   await admin.connect();
@@ -271,7 +282,7 @@ test('lag --watch: a stalled group member shows rising lag and STALL/WARN on its
     const healthy = assignments.get('b')!;
     // Member a stops making progress (paused: it stays in the group and keeps heartbeating, but neither
     // fetches nor commits) while records keep arriving on every partition.
-    a.pause([{ topic }]);
+    a.consumer.pause([{ topic }]);
     producer = kafka.producer();
     await producer.connect();
     const p = producer;
