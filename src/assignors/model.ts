@@ -93,6 +93,58 @@ export function validateGroup(group: GroupDescription): void {
     checkPerPartition('weights', group.weights, (x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
 }
 
+/**
+ * What the assignors will ignore in a valid group, as Java's do (a subscribed topic missing from the
+ * metadata, owned partitions the topic does not have) or fill in (load-aware: partitions without a weight
+ * weigh 1). Legitimate in a live group, usually a typo in a hand-written file: `kpart assign` prints
+ * these as warnings so nothing is dropped silently. `weights: false` leaves out the weight checks (only the
+ * load-aware assignor reads weights).
+ */
+export function groupWarnings(group: GroupDescription, options: { weights?: boolean } = {}): string[] {
+  const weights = options.weights ?? true;
+  const out: string[] = [];
+  const count = (t: string): number | undefined =>
+    Object.prototype.hasOwnProperty.call(group.topics, t) ? group.topics[t] : undefined;
+  const missing = new Set<string>();
+  for (const m of group.members) {
+    for (const t of m.topics) if (count(t) === undefined) missing.add(t);
+    for (const [t, ps] of Object.entries(m.owned ?? {})) {
+      const n = count(t);
+      const outside = ps.filter((p) => n === undefined || p >= n);
+      if (outside.length > 0)
+        out.push(
+          n === undefined
+            ? `member "${m.id}" owns partitions of "${t}", which "topics" does not list; ignored`
+            : `member "${m.id}" owns ${t} ${outside.join(',')}, beyond its ${n} partitions; ignored`,
+        );
+    }
+    if (weights) weightWarnings(`member "${m.id}" weights`, m.weights, count, out, false);
+  }
+  for (const t of [...missing].sort())
+    out.push(`topic "${t}" is subscribed but not in "topics": nothing of it is assigned`);
+  if (weights) weightWarnings('weights', group.weights, count, out, true);
+  return out;
+}
+
+function weightWarnings(
+  what: string,
+  weights: PerPartition<number> | undefined,
+  count: (t: string) => number | undefined,
+  out: string[],
+  whole: boolean,
+): void {
+  for (const [t, ws] of Object.entries(weights ?? {})) {
+    const n = count(t);
+    if (n === undefined) out.push(`${what} for "${t}", a topic "topics" does not list, are ignored`);
+    else if (ws.length > n)
+      out.push(`${what}["${t}"] has ${ws.length} values for ${n} partitions; the extra ones are ignored`);
+    // Member weights may cover a few partitions on purpose (they override the group's); group weights are
+    // meant to cover the topic.
+    else if (whole && ws.length < n)
+      out.push(`${what}["${t}"] has ${ws.length} values for ${n} partitions; the others weigh 1`);
+  }
+}
+
 function checkPerPartition(
   what: string,
   v: unknown,

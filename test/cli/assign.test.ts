@@ -179,3 +179,45 @@ test('assign: the README group.json example gives c1 every partition', async () 
     revoked: { c1: {} },
   });
 });
+
+test('assign warns on stderr about what the assignors ignore (Java semantics), and still assigns', async () => {
+  const g = {
+    topics: { orders: 6 },
+    weights: { orders: [1, 2, 3], ghost: [1] },
+    members: [
+      { id: 'c1', topics: ['orders', 'nope'], owned: { orders: [0, 9], gone: [1] }, generation: 2 },
+      { id: 'c2', topics: ['orders'], weights: { orders: [5] } },
+    ],
+  };
+  const sticky = await runCli(['assign', '--strategy', 'sticky', '--input', file('w.json', g), '--json']);
+  assert.equal(sticky.code, 0, sticky.stderr);
+  // stdout keeps the exact JSON contract; the warnings go to stderr, one line each.
+  const out = JSON.parse(sticky.stdout) as { assignment: Record<string, { orders: number[] }> };
+  assert.ok(out.assignment['c1']!.orders.includes(0), 'the valid claim on orders-0 is kept');
+  assert.deepEqual(sticky.stderr.trim().split('\n'), [
+    'kpart: warning: member "c1" owns orders 9, beyond its 6 partitions; ignored',
+    'kpart: warning: member "c1" owns partitions of "gone", which "topics" does not list; ignored',
+    'kpart: warning: topic "nope" is subscribed but not in "topics": nothing of it is assigned',
+  ]);
+  // Weights matter to load-aware only; there the short and stray weight lists are named too.
+  const la = await runCli(['assign', '--strategy', 'load-aware', '--input', file('w.json', g), '--json']);
+  assert.equal(la.code, 0, la.stderr);
+  const lines = la.stderr.trim().split('\n');
+  assert.ok(
+    lines.includes('kpart: warning: weights["orders"] has 3 values for 6 partitions; the others weigh 1'),
+  );
+  assert.ok(
+    lines.includes('kpart: warning: weights for "ghost", a topic "topics" does not list, are ignored'),
+  );
+  assert.equal(lines.length, 5, la.stderr);
+  // A clean group file prints no warnings at all.
+  const clean = await runCli([
+    'assign',
+    '--strategy',
+    'load-aware',
+    '--input',
+    file('g.json', group),
+    '--json',
+  ]);
+  assert.equal(clean.stderr, '');
+});

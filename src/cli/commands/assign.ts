@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { assign, partitionCounts } from '../../assignors/index.js';
 import { loadAwareAssign } from '../../assignors/load-aware.js';
-import { validateGroup } from '../../assignors/model.js';
+import { groupWarnings, validateGroup } from '../../assignors/model.js';
 import {
   AssignorName,
   type Assignment,
@@ -95,6 +95,8 @@ export function register(program: Command): void {
     .action((flags: AssignFlags) => {
       const strategy = parseChoice('--strategy', flags.strategy, AssignorName);
       const group = readGroupFile(flags.input);
+      const warnings = groupWarnings(group, { weights: strategy === AssignorName.LOAD_AWARE });
+      for (const w of warnings) process.stderr.write(`kpart: warning: ${w}\n`);
       let loads: Record<string, number> | undefined;
       let result: AssignmentResult;
       if (strategy === AssignorName.LOAD_AWARE) {
