@@ -8,6 +8,7 @@ export type { KeyInput } from './hash/index.js';
 export { createStrategy, strategyNames, strategyDefinitions } from './partitioners/registry.js';
 export type { StrategyDefinition, StrategyOptions } from './partitioners/registry.js';
 export type { Partitioner, PartitionContext, RecordInfo } from './partitioners/types.js';
+export { validateFor } from './partitioners/types.js';
 // Analyzer, simulator, planner and reports (docs/analyzer.md).
 export { computeSkewMetrics, gini, skewAlerts, ALERT_THRESHOLDS, AlertCode } from './analysis/metrics.js';
 export type { SkewMetrics, SkewAlert } from './analysis/metrics.js';

@@ -12,7 +12,12 @@
 import { UsageError } from '../errors.js';
 import { murmur2, murmur2Range, partitionForKey, toPositive } from '../hash/index.js';
 import { createStrategy, type StrategyOptions } from '../partitioners/registry.js';
-import type { PartitionContext, Partitioner, RecordInfo } from '../partitioners/types.js';
+import {
+  validateFor,
+  type PartitionContext,
+  type Partitioner,
+  type RecordInfo,
+} from '../partitioners/types.js';
 import { SpaceSaving, type SpaceSavingJSON } from './heavy-hitters.js';
 import { computeSkewMetrics, skewAlerts, type SkewAlert, type SkewMetrics } from './metrics.js';
 
@@ -62,6 +67,8 @@ export interface StrategyResult extends SkewMetrics {
   alerts: SkewAlert[];
   /** Records the strategy threw on (e.g. a routing field missing); they are in no partition. */
   errors: number;
+  /** The first such error's message (present when `errors` > 0). */
+  errorSample?: string;
   hotPartitions: HotPartition[];
 }
 
@@ -115,6 +122,8 @@ export interface AnalyzerStateJSON {
   counts: number[][];
   partitionBytes: number[][];
   errors: number[];
+  /** Per strategy: the first error's message, or null (absent in states from older versions). */
+  errorSamples?: (string | null)[];
   sketch: SpaceSavingJSON;
 }
 
@@ -137,6 +146,7 @@ export class Analyzer {
   private readonly counts: Float64Array[];
   private readonly partBytes: Float64Array[];
   private readonly errors: Float64Array;
+  private readonly errorSamples: (string | null)[];
   private readonly placed: Int32Array;
   /** Per strategy: true when its keyed placement is exactly toPositive(murmur2(key)) % n, so the hash is reused. */
   private readonly murmurShortcut: boolean[];
@@ -167,6 +177,10 @@ export class Analyzer {
     this.counts = Array.from({ length: n }, () => new Float64Array(partitions));
     this.partBytes = Array.from({ length: n }, () => new Float64Array(partitions));
     this.errors = new Float64Array(n);
+    this.errorSamples = Array.from({ length: n }, () => null);
+    // A configuration that cannot serve this many partitions (a mapping naming partition 7 of 4) is one
+    // clear error now rather than every record failing later.
+    for (const s of this.strategies) validateFor(s, partitions);
     this.placed = new Int32Array(n);
     this.sketch = new SpaceSaving(options.sketchCapacity ?? Math.max(1000, 20 * this.topK), n);
     this.ctx = { partitionCount: partitions };
@@ -241,11 +255,14 @@ export class Analyzer {
     let p: number;
     try {
       p = this.strategies[i]!.partition(r, this.ctx as PartitionContext);
-    } catch {
+    } catch (err) {
       p = -1;
+      if (this.errorSamples[i] === null) this.errorSamples[i] = (err as Error)?.message ?? String(err);
     }
     if (Number.isInteger(p) && p >= 0 && p < this.partitions) this.place(i, p, size);
     else {
+      if (this.errorSamples[i] === null)
+        this.errorSamples[i] = `returned ${String(p)} for ${this.partitions} partitions`;
       this.errors[i]!++;
       this.placed[i] = -1;
     }
@@ -282,6 +299,7 @@ export class Analyzer {
         this.partBytes[i]![p]! += o.partitionBytes[i]?.[p] ?? 0;
       }
       this.errors[i]! += o.errors[i] ?? 0;
+      if (this.errorSamples[i] === null) this.errorSamples[i] = o.errorSamples?.[i] ?? null;
     }
     this.sketch.merge(SpaceSaving.fromJSON(o.sketch));
     return this;
@@ -304,6 +322,7 @@ export class Analyzer {
       counts: this.counts.map((c) => Array.from(c)),
       partitionBytes: this.partBytes.map((c) => Array.from(c)),
       errors: Array.from(this.errors),
+      errorSamples: [...this.errorSamples],
       sketch: this.sketch.toJSON(),
     };
   }
@@ -338,6 +357,7 @@ export class Analyzer {
         ...metrics,
         alerts: skewAlerts(counts, metrics),
         errors: this.errors[i]!,
+        ...(this.errors[i]! > 0 && this.errorSamples[i] ? { errorSample: this.errorSamples[i]! } : {}),
         hotPartitions: hotPartitions(counts, metrics.mean, hitters, i),
       };
     });

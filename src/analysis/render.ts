@@ -85,7 +85,10 @@ export function recommend(result: AnalysisResult): Recommendation {
   }
   const withErrors = result.strategies.filter((s) => s.errors > 0);
   for (const s of withErrors)
-    text.push(`${s.strategy} could not place ${s.errors} record(s) (e.g. a routing field was missing).`);
+    text.push(
+      `${s.strategy} could not place ${s.errors} record(s)` +
+        (s.errorSample ? ` (first error: ${s.errorSample}).` : '.'),
+    );
   if (result.malformed > 0) {
     text.push(
       `${result.malformed} malformed record(s) were skipped (first at line ${result.malformedLines.slice(0, 5).join(', ')}).`,
@@ -133,7 +136,11 @@ export function renderAnalysis(result: AnalysisResult): string {
     ),
   );
   for (const s of result.strategies) {
-    if (s.errors > 0) out.push(`${s.strategy}: ${s.errors} record(s) could not be placed`);
+    if (s.errors > 0)
+      out.push(
+        `${s.strategy}: ${s.errors} record(s) could not be placed` +
+          (s.errorSample ? ` (first error: ${s.errorSample})` : ''),
+      );
   }
   out.push('');
   out.push('Records per partition:');

@@ -10,7 +10,7 @@
 import { InputError } from '../errors.js';
 import { checkPartitionCount, explicitPartition, oneHot } from './common.js';
 import { compileSource, fallbackOption } from './routing-common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 export const InvalidPartitionPolicy = { throw: 'throw', fallback: 'fallback' } as const;
 export type InvalidPartitionPolicy = (typeof InvalidPartitionPolicy)[keyof typeof InvalidPartitionPolicy];
@@ -64,6 +64,10 @@ export class ExplicitPartitioner implements Partitioner {
     }
     this.fallbacks++;
     return this.fallback.partition(record, ctx);
+  }
+
+  validate(partitionCount: number): void {
+    validateFor(this.fallback, partitionCount);
   }
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {

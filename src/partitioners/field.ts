@@ -18,7 +18,7 @@ import {
   parsePartitionList,
 } from './routing-common.js';
 import { murmur2, toPositive } from '../hash/index.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 export type PartitionMapping =
   Readonly<Record<string, number | readonly number[]>> | ReadonlyMap<string, readonly number[]> | string;
@@ -60,6 +60,11 @@ export class ValueRouter {
     const all = [...this.mapping.values()].flat();
     if (this.unknown) all.push(...this.unknown);
     this.mappedMax = all.length ? [Math.max(...all)] : [];
+  }
+
+  /** Throws when a mapped or `unknown` partition is beyond `partitionCount`. */
+  validate(partitionCount: number, what: string): void {
+    checkListFits(this.mappedMax, { partitionCount }, what);
   }
 
   route(value: string, record: RecordInfo, ctx: PartitionContext, what: string): number {
@@ -105,5 +110,10 @@ export class FieldPartitioner implements Partitioner {
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {
     return oneHot(ctx.partitionCount, this.partition(record, ctx));
+  }
+
+  validate(partitionCount: number): void {
+    this.router.validate(partitionCount, this.name);
+    validateFor(this.fallback, partitionCount);
   }
 }

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { checkPartitionCount, explicitPartition, oneHot } from './common.js';
 import { ValueRouter, type PartitionMapping } from './field.js';
 import { compileSource, fallbackOption } from './routing-common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 /** Resolves an IP address (v4 or v6 text) to a region name; undefined when unknown or not an IP. */
 export type GeoLookup = (ip: string) => string | undefined;
@@ -78,6 +78,11 @@ export class GeoPartitioner implements Partitioner {
       return this.fallback.partition(record, ctx);
     }
     return this.router.route(region, record, ctx, this.name);
+  }
+
+  validate(partitionCount: number): void {
+    this.router.validate(partitionCount, this.name);
+    validateFor(this.fallback, partitionCount);
   }
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {

@@ -20,7 +20,7 @@ import { UsageError } from '../errors.js';
 import { murmur2 } from '../hash/index.js';
 import { checkPartitionCount, explicitPartition, isNullKey, oneHot } from './common.js';
 import { fallbackOption } from './routing-common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 const C_HI = 0x27bb2ee6; // 2862933555777941757 = 0x27BB2EE6_87B0B0FD
 const C_LO = 0x87b0b0fd;
@@ -90,6 +90,10 @@ export class JumpPartitioner implements Partitioner {
     if (isNullKey(record.key)) return this.fallback.partition(record, ctx);
     return jumpHash64(0, murmur2(record.key) >>> 0, ctx.partitionCount);
   }
+  validate(partitionCount: number): void {
+    validateFor(this.fallback, partitionCount);
+  }
+
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {
     return oneHot(ctx.partitionCount, this.partition(record, ctx));
   }

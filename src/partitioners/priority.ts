@@ -78,6 +78,11 @@ export class PriorityPartitioner implements Partitioner {
     return this.remaining;
   }
 
+  /** Throws when a reserved partition is beyond `partitionCount`. */
+  validate(partitionCount: number): void {
+    checkListFits(this.reserved, { partitionCount }, this.name);
+  }
+
   partition(record: RecordInfo, ctx: PartitionContext): number {
     checkPartitionCount(ctx.partitionCount);
     const explicit = explicitPartition(record, ctx);

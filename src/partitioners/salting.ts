@@ -14,7 +14,7 @@ import { UsageError } from '../errors.js';
 import { murmur2, toPositive } from '../hash/index.js';
 import { checkPartitionCount, explicitPartition, isNullKey, oneHot } from './common.js';
 import { compileSource, fallbackOption } from './routing-common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 // Fatal: a byte key that is not valid UTF-8 has no string form to salt; it is placed by its bytes, unsalted.
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -196,6 +196,10 @@ export class SaltedPartitioner implements Partitioner {
     const salted = this.keyFor(record);
     // Byte keys that are not UTF-8 are placed by their exact bytes (murmur2), unsalted.
     return toPositive(murmur2(salted ?? k)) % ctx.partitionCount;
+  }
+
+  validate(partitionCount: number): void {
+    validateFor(this.fallback, partitionCount);
   }
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {

@@ -45,4 +45,16 @@ export interface Partitioner {
    * Length must equal ctx.partitionCount.
    */
   score?(record: RecordInfo, ctx: PartitionContext): Float64Array;
+  /**
+   * Optional configuration check against a partition count: throws an InputError when this configuration
+   * cannot serve such a topic (a mapping naming partition 7 of 4). Callers that know the count up front
+   * (the analyzer, `kpart place`) call it through `validateFor`, so a misconfiguration is one clear error
+   * instead of one failure per record.
+   */
+  validate?(partitionCount: number): void;
+}
+
+/** Runs `p.validate` when the strategy has one (see Partitioner.validate). */
+export function validateFor(p: Partitioner | undefined, partitionCount: number): void {
+  p?.validate?.(partitionCount);
 }

@@ -14,7 +14,7 @@ import { murmur2, toPositive } from '../hash/index.js';
 import { checkPartitionCount, explicitPartition, isNullKey, oneHot } from './common.js';
 import { createStrategy, type StrategyOptions } from './registry.js';
 import { Cursor } from './routing-common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 export interface WeightedPart {
   /** A partitioner, or a spec for createStrategy (e.g. "time-window:60000"). */
@@ -95,6 +95,10 @@ export class WeightedPartitioner implements Partitioner {
 
   score(record: RecordInfo, ctx: PartitionContext): Float64Array {
     return this.combinedScores(record, ctx);
+  }
+
+  validate(partitionCount: number): void {
+    for (const { partitioner } of this.parts) validateFor(partitioner, partitionCount);
   }
 }
 

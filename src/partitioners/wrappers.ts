@@ -8,7 +8,7 @@
  */
 import { murmur2 } from '../hash/murmur2.js';
 import { availableOrNull } from './common.js';
-import type { Partitioner, PartitionContext, RecordInfo } from './types.js';
+import { validateFor, type Partitioner, type PartitionContext, type RecordInfo } from './types.js';
 
 // ---------------------------------------------------------------------------------------------- cache
 
@@ -98,6 +98,7 @@ export function withCache(inner: Partitioner, options: CacheOptions = {}): Cache
     },
   };
   if (inner.score) wrapper.score = inner.score.bind(inner);
+  if (inner.validate) wrapper.validate = inner.validate.bind(inner);
   return wrapper;
 }
 
@@ -202,6 +203,11 @@ export function withFallback(inner: Partitioner, options: FallbackOptions = {}):
       return new Float64Array(Math.max(0, ctx.partitionCount | 0));
     };
   }
+  // Outside the send path a misconfiguration should surface (the fallback only covers records).
+  wrapper.validate = (partitionCount) => {
+    validateFor(inner, partitionCount);
+    validateFor(fallback, partitionCount);
+  };
   return wrapper;
 }
 
@@ -279,5 +285,6 @@ export function withCounters(inner: Partitioner, options: { timing?: boolean } =
     },
   };
   if (inner.score) wrapper.score = inner.score.bind(inner);
+  if (inner.validate) wrapper.validate = inner.validate.bind(inner);
   return wrapper;
 }

@@ -71,3 +71,25 @@ test('keyless records are counted and placed by the strategy, not offered as hot
     ['k'],
   );
 });
+
+test('a strategy configured beyond the partition count fails at construction; per-record errors keep their first message', () => {
+  assert.throws(
+    () => new Analyzer({ partitions: 4, strategies: ['murmur2', 'field:region:eu=7'] }),
+    (e: Error & { code?: string }) =>
+      e.code === 'E_PARTITION' && /partition 7 does not exist \(topic has 4\)/.test(e.message),
+  );
+  // explicit with invalid=throw: only records naming a bad partition fail; the first message is kept.
+  const a = new Analyzer({ partitions: 4, strategies: ['explicit:field=p', 'murmur2'] });
+  a.add({ key: 'k1', size: 1, value: { p: 1 } });
+  a.add({ key: 'k2', size: 1, value: { p: 9 } });
+  a.add({ key: 'k3', size: 1, value: { p: 'x' } });
+  const r = a.result();
+  const explicit = r.strategies[0]!;
+  assert.equal(explicit.errors, 2);
+  assert.match(explicit.errorSample ?? '', /9/);
+  assert.equal(r.strategies[1]!.errors, 0);
+  assert.equal('errorSample' in r.strategies[1]!, false);
+  // The sample survives the mergeable state.
+  const b = Analyzer.fromJSON(a.toJSON());
+  assert.equal(b.result().strategies[0]!.errorSample, explicit.errorSample);
+});

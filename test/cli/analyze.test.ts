@@ -121,6 +121,29 @@ test('bad flags and inputs exit 2 with one line', async () => {
   oneLineError(await runCli(['analyze', input, '-p', '4', '--format', 'xml']), /--format must be one of/);
   oneLineError(await runCli(['analyze', join(dir, 'missing.jsonl'), '-p', '4']), /cannot read .*ENOENT/);
   oneLineError(await runCli(['analyze', input, '-p', '4', '--bogus']), /unknown option '--bogus'/);
+  // A mapping beyond the partition count is a configuration error, not a per-record failure.
+  oneLineError(
+    await runCli(['analyze', input, '-p', '4', '--strategy', 'murmur2,field:v:x=2,y=6']),
+    /^kpart: field:v:x=2,y=6: partition 6 does not exist \(topic has 4\)$/,
+  );
+  oneLineError(
+    await runCli([
+      'simulate',
+      '--workload',
+      'uniform',
+      '--records',
+      '100',
+      '-p',
+      '3',
+      '--strategy',
+      'priority:high=3',
+    ]),
+    /^kpart: priority:high=3: partition 3 does not exist \(topic has 3\)$/,
+  );
+  oneLineError(
+    await runCli(['place', '-p', '2', '--strategy', 'priority:high=2'], { input: 'a\n' }),
+    /^kpart: priority:high=2: partition 2 does not exist \(topic has 2\)$/,
+  );
 });
 
 test('cluster flags without --from-topic exit 2 instead of being ignored (or reading stdin)', async () => {

@@ -118,3 +118,36 @@ test('the registry knows which strategies read record fields beyond the key (the
   }
   assert.equal(specsReadRecordFields(['no-such-strategy']), true, 'unknown: assume it reads fields');
 });
+
+test('validate: a configuration naming partitions beyond the topic is one InputError up front, through wrappers too', async () => {
+  const { withCache, withFallback, withCounters } = await import('../../src/partitioners/wrappers.js');
+  const { validateFor } = await import('../../src/partitioners/types.js');
+  const geoOpts = { lookup: () => 'eu', regions: { eu: 6 } };
+  const cases: Array<[string, Record<string, unknown>, number]> = [
+    // spec, options, the highest partition the configuration names
+    ['field:region:eu=0-1,us=5', {}, 5],
+    ['field:region:eu=0:unknown=2-7', {}, 7],
+    ['priority:high=0,low=3', {}, 3],
+    ['geo', geoOpts, 6],
+    ['weighted:priority:high=4=0.5,murmur2=0.5', {}, 4],
+  ];
+  for (const [spec, options, highest] of cases) {
+    const p = createStrategy(spec, options);
+    for (const wrapped of [p, withCache(p), withFallback(p), withCounters(p)]) {
+      assert.doesNotThrow(() => validateFor(wrapped, highest + 1), spec);
+      assert.throws(
+        () => validateFor(wrapped, highest),
+        (e: Error & { code?: string }) =>
+          e.code === 'E_PARTITION' &&
+          e.message.includes(`partition ${highest} does not exist (topic has ${highest})`),
+        spec,
+      );
+    }
+  }
+  // A fallback strategy is checked as well.
+  const fb = withFallback(createStrategy('murmur2'), { fallback: createStrategy('priority:high=9') });
+  assert.throws(() => validateFor(fb, 4), /partition 9 does not exist/);
+  // Strategies without partition lists accept any count.
+  for (const spec of ['murmur2', 'sticky', 'time-window:1000:3', 'jump', 'salted:4'])
+    assert.doesNotThrow(() => validateFor(createStrategy(spec), 1), spec);
+});

@@ -10,7 +10,7 @@ import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { createStrategy, strategyNames } from '../../partitioners/registry.js';
-import type { Partitioner, PartitionContext } from '../../partitioners/types.js';
+import { validateFor, type Partitioner, type PartitionContext } from '../../partitioners/types.js';
 import { parsePositiveInt } from '../options.js';
 
 interface PlaceFlags {
@@ -158,6 +158,7 @@ export function register(program: Command): void {
     .action(async (file: string | undefined, flags: PlaceFlags) => {
       const partitions = parsePositiveInt('--partitions', flags.partitions, 0x7fffffff);
       const partitioner = createStrategy(flags.strategy);
+      validateFor(partitioner, partitions);
       const input = await openInput(file);
       await placeStream(input, partitioner, partitions, flags.hex === true, flags.json === true);
     });
