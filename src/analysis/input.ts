@@ -113,7 +113,10 @@ export function formatFromPath(path: string | undefined): ConcreteFormat | undef
   return undefined;
 }
 
-/** Splits one CSV line (RFC 4180 quoting, no embedded newlines); null when a quote is unterminated. */
+/**
+ * Splits one CSV record (RFC 4180 quoting; a quoted field may hold newlines when the caller joined the
+ * lines); null when a quote is unterminated.
+ */
 export function parseCsvLine(line: string): string[] | null {
   const out: string[] = [];
   let i = 0;
@@ -154,6 +157,29 @@ export function parseCsvLine(line: string): string[] | null {
   }
 }
 
+/**
+ * Whether a CSV line leaves a quoted field open, given whether it starts inside one (it continues a record
+ * whose quoted field spans lines). Same grammar as parseCsvLine: a quote opens a field only at its start,
+ * `""` inside is a literal quote, and a closing quote ends the quoting up to the next comma.
+ */
+export function endsInsideQuote(line: string, inside: boolean): boolean {
+  let fieldStart = !inside;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inside) {
+      if (c === QUOTE) {
+        if (line.charCodeAt(i + 1) === QUOTE) i++;
+        else inside = false;
+      }
+    } else if (c === COMMA) fieldStart = true;
+    else {
+      if (c === QUOTE && fieldStart) inside = true;
+      fieldStart = false;
+    }
+  }
+  return inside;
+}
+
 /** Reads obj[path], then obj.a.b for "a.b" (a top-level field literally named "a.b" wins). */
 export function getPath(obj: unknown, path: string, segments: readonly string[]): unknown {
   if (obj === null || typeof obj !== 'object') return undefined;
@@ -185,7 +211,8 @@ function toSize(v: unknown): number {
 
 /**
  * Push-based record scanner: feed() it buffer ranges, it analyzes every complete line and returns where the
- * unconsumed tail (an incomplete last line) begins; finish() handles a last line without a newline.
+ * unconsumed tail (an incomplete last line) begins; finish() handles a last line without a newline and end()
+ * closes the input.
  */
 export class RecordScanner {
   format: ConcreteFormat | undefined;
@@ -203,6 +230,13 @@ export class RecordScanner {
   private csvTs = -1;
   private csvSize = -1;
   private csvNeed = 0;
+  /**
+   * A CSV record whose quoted field goes on over the next line(s) (RFC 4180): its lines so far, the line
+   * number it started on and its bytes. Bounded by maxLineBytes; a quote that never closes (limit or end of
+   * input) makes only the first line malformed, and the lines after it are read again on their own, so one
+   * stray quote cannot swallow the rest of the file.
+   */
+  private csvPending: { lines: string[]; first: number; bytes: number } | undefined;
   // fast-path scratch state (fields, so the hot loop allocates nothing)
   private keyStart = 0;
   private keyEnd = 0;
@@ -265,9 +299,15 @@ export class RecordScanner {
     if (end > start) this.line(buf, start, end);
   }
 
-  private malformed(reason: string): void {
-    if (this.options.strict) throw new InputError(`line ${this.lines}: ${reason} (--strict)`, 'E_MALFORMED');
-    this.analyzer.addMalformed(this.lines, reason);
+  /** End of input (after finish(), if there was a last line without a newline). */
+  end(): void {
+    // a CSV record still waiting for its closing quote never gets one
+    while (this.csvPending) this.abandonCsvPending();
+  }
+
+  private malformed(reason: string, line = this.lines): void {
+    if (this.options.strict) throw new InputError(`line ${line}: ${reason} (--strict)`, 'E_MALFORMED');
+    this.analyzer.addMalformed(line, reason);
   }
 
   private line(buf: Buffer, s: number, e: number): void {
@@ -277,7 +317,8 @@ export class RecordScanner {
     // blank lines separate nothing and carry no record
     let p = s;
     while (p < e && (buf[p] === 0x20 || buf[p] === 0x09)) p++;
-    if (p === e) return;
+    // (inside a quoted CSV field that spans lines, a blank line is part of the field)
+    if (p === e && this.csvPending === undefined) return;
     if (this.format === undefined)
       this.format =
         buf[p] === LBRACE
@@ -344,27 +385,82 @@ export class RecordScanner {
     this.emit(key, obj, e - s, (f) => getPath(obj, f, f.split('.')));
   }
 
-  private emit(key: string | null, value: unknown, lineSize: number, field: (name: string) => unknown): void {
+  private emit(
+    key: string | null,
+    value: unknown,
+    lineSize: number,
+    field: (name: string) => unknown,
+    lineNo = this.lines,
+  ): void {
     let size = lineSize;
     let timestamp: number | undefined;
     if (this.options.valueSize !== undefined) {
       size = toSize(field(this.options.valueSize));
-      if (Number.isNaN(size)) return this.malformed(MalformedReason.badValueSize);
+      if (Number.isNaN(size)) return this.malformed(MalformedReason.badValueSize, lineNo);
     }
     if (this.options.timestamp !== undefined) {
       timestamp = toTimestamp(field(this.options.timestamp));
-      if (Number.isNaN(timestamp)) return this.malformed(MalformedReason.badTimestamp);
+      if (Number.isNaN(timestamp)) return this.malformed(MalformedReason.badTimestamp, lineNo);
     }
     this.analyzer.add({ key, size, value: this.options.needValue ? value : undefined, timestamp });
   }
 
   private csvLine(buf: Buffer, s: number, e: number): void {
     const text = this.decode(buf, s, e);
-    if (text === undefined) return this.malformed(MalformedReason.binary);
+    if (text === undefined) {
+      // a binary line cannot continue a quoted field: the pending record (if any) is abandoned first
+      while (this.csvPending) this.abandonCsvPending();
+      return this.malformed(MalformedReason.binary);
+    }
+    this.csvText(text, this.lines, e - s);
+  }
+
+  /** Drops the pending record's first line as malformed and reads its other lines again, one by one. */
+  private abandonCsvPending(): void {
+    const p = this.csvPending!;
+    this.csvPending = undefined;
+    if (!this.csvHeader)
+      throw new InputError(`line ${p.first}: bad CSV header (unterminated quote)`, 'E_CSV_HEADER');
+    this.malformed(MalformedReason.badCsv, p.first);
+    for (let i = 1; i < p.lines.length; i++) {
+      const line = p.lines[i]!;
+      if (line.trim() === '') continue; // blank lines carry no record
+      this.csvText(line, p.first + i, Buffer.byteLength(line));
+    }
+  }
+
+  /** One CSV line of text (line number `lineNo`, `size` bytes), joined to a pending multi-line record if any. */
+  private csvText(line: string, lineNo: number, size: number): void {
+    let text = line;
+    let first = lineNo;
+    let bytes = size;
+    const p = this.csvPending;
+    if (p) {
+      p.lines.push(line);
+      p.bytes += 1 + size; // the newline inside the quoted field counts
+      if (endsInsideQuote(line, true)) {
+        // still open (checked on the new line only, so a long record costs linear time); too long to be one
+        // record means the quote was a stray one
+        if (p.bytes > this.maxLine) this.abandonCsvPending();
+        return;
+      }
+      text = p.lines.join('\n');
+      first = p.first;
+      bytes = p.bytes;
+    }
     const fields = parseCsvLine(text);
+    if (!fields) {
+      // unreachable when `p` was set (the quote state said closed); a new record opens a quoted field
+      if (!p) this.csvPending = { lines: [line], first: lineNo, bytes: size };
+      else this.abandonCsvPending();
+      return;
+    }
+    this.csvPending = undefined;
+    this.csvRecord(fields, first, bytes);
+  }
+
+  private csvRecord(fields: string[], lineNo: number, size: number): void {
     if (!this.csvHeader) {
-      if (!fields)
-        throw new InputError(`line ${this.lines}: bad CSV header (unterminated quote)`, 'E_CSV_HEADER');
       this.csvHeader = fields.map((f) => f.trim());
       const col = (flag: string, name: string | undefined): number => {
         if (name === undefined) return -1;
@@ -381,15 +477,14 @@ export class RecordScanner {
       this.csvNeed = Math.max(this.csvKey, this.csvTs, this.csvSize) + 1;
       return;
     }
-    if (!fields) return this.malformed(MalformedReason.badCsv);
-    if (fields.length < this.csvNeed) return this.malformed(MalformedReason.shortRow);
+    if (fields.length < this.csvNeed) return this.malformed(MalformedReason.shortRow, lineNo);
     const header = this.csvHeader;
     let row: Record<string, string> | undefined;
     if (this.options.needValue) {
       row = {};
       header.forEach((h, i) => (row![h] = fields[i] ?? ''));
     }
-    this.emit(fields[this.csvKey]!, row, e - s, (name) => fields[header.indexOf(name)]);
+    this.emit(fields[this.csvKey]!, row, size, (name) => fields[header.indexOf(name)], lineNo);
   }
 
   // ---- the JSONL fast path: exact JSON grammar over ASCII bytes, top-level key located on the way ----
@@ -630,6 +725,7 @@ export async function analyzeInput(
       onProgress?.(bytesRead, undefined);
     }
     scanner.finish(buf, 0, filled);
+    scanner.end();
     return summary();
   }
   const readError = (err: unknown): InputError =>
@@ -682,6 +778,7 @@ export async function analyzeInput(
       tail.copy(last, 0);
       scanner.finish(last, 0, tail.length);
     }
+    scanner.end();
   } finally {
     if (pending) await pending.catch(() => undefined);
     await fh.close();

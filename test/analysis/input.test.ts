@@ -253,3 +253,76 @@ test('a missing file is an InputError (exit 2)', async () => {
     (e: unknown) => e instanceof InputError && /ENOENT/.test(e.message),
   );
 });
+
+test('CSV: a quoted field may span lines (RFC 4180); one stray quote makes only its own line malformed', async () => {
+  const hot = (r: AnalysisResult): Array<[string, number]> =>
+    r.hotKeys.map((h) => [h.key, h.records] as [string, number]).sort();
+  // Record "b" spans lines 3-5 (a blank line inside the field too); its size counts the inner newlines.
+  const multi = 'id,note\na,plain\nb,"first\n\nthird, with ""quotes"""\nc,after\n';
+  for (const source of [
+    file(multi, '.csv'),
+    [Buffer.from(multi.slice(0, 20)), Buffer.from(multi.slice(20))],
+  ]) {
+    const r = await analyze(source, { key: 'id', format: 'csv' });
+    assert.equal(r.records, 3);
+    assert.equal(r.malformed, 0);
+    assert.deepEqual(hot(r), [
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    const bLine = 'b,"first\n\nthird, with ""quotes"""';
+    assert.equal(r.bytes, 'a,plain'.length + Buffer.byteLength(bLine) + 'c,after'.length);
+  }
+  // CRLF files: the same records.
+  const crlf = await analyze(file(multi.replace(/\n/g, '\r\n'), '.csv'), { key: 'id' });
+  assert.deepEqual(hot(crlf), [
+    ['a', 1],
+    ['b', 1],
+    ['c', 1],
+  ]);
+
+  // A quote that never closes: line 3 is malformed, lines 4 and 5 are read again on their own.
+  const stray = 'id,note\na,x\nb,"oops\nc,y\nd,z\n';
+  const s1 = await analyze(file(stray, '.csv'), { key: 'id' });
+  assert.equal(s1.records, 3);
+  assert.deepEqual(s1.malformedLines, [3]);
+  assert.deepEqual(hot(s1), [
+    ['a', 1],
+    ['c', 1],
+    ['d', 1],
+  ]);
+  // ... also when the record outgrows --max-line-bytes before the input ends (the lines after it still count).
+  const long = 'id,note\nb,"oops\n' + Array.from({ length: 50 }, (_, i) => `k${i},v`).join('\n') + '\n';
+  const s2 = await analyze(file(long, '.csv'), { key: 'id', maxLineBytes: 64 });
+  assert.equal(s2.records, 50);
+  assert.deepEqual(s2.malformedLines, [2]);
+  // --strict names the line the stray quote is on.
+  await assert.rejects(
+    analyze(file(stray, '.csv'), { key: 'id', strict: true }),
+    (e: Error) => e instanceof InputError && /^line 3: bad CSV \(unterminated quote\)/.test(e.message),
+  );
+  // A header whose quote never closes is fatal, naming line 1.
+  await assert.rejects(analyze(file('"id,note\na,b\n', '.csv'), { key: 'id' }), /line 1: bad CSV header/);
+});
+
+test('property: RFC 4180 CSV with commas, quotes and newlines in fields reads back every record and byte', async () => {
+  const field = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', ' ', 'é'), maxLength: 6 });
+  const quote = (f: string): string => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(field, field), { minLength: 1, maxLength: 30 }), async (rows) => {
+      const lines = rows.map(([k, note]) => `${quote(k)},${quote(note)}`);
+      const r = await analyze(file('key,note\n' + lines.join('\n') + '\n', '.csv'), { key: 'key' }, 4);
+      assert.equal(r.malformed, 0);
+      assert.equal(r.records, rows.length);
+      assert.equal(
+        r.bytes,
+        lines.reduce((a, l) => a + Buffer.byteLength(l), 0),
+      );
+      const counts = [0, 0, 0, 0];
+      for (const [k] of rows) counts[partitionForKey(k, 4)]!++;
+      assert.deepEqual(r.strategies[0]!.counts, counts);
+    }),
+    { numRuns: 150 },
+  );
+});
