@@ -57,15 +57,42 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   tib: 1024 ** 4,
 };
 
+const BYTES_RE = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*(\/s)?\s*$/i;
+
 /** Parses a byte size or rate such as "500MB/s", "50 MiB", "1.5GB" into bytes (per second when "/s"). */
 export function parseBytes(flag: string, raw: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*(\/s)?\s*$/i.exec(raw);
+  const m = BYTES_RE.exec(raw);
   if (!m) throw new UsageError(`${flag} must be a size like 500MB/s or 64KiB, got "${raw}"`);
   const unit = (m[2] ?? 'b').toLowerCase();
   const mult = SIZE_UNITS[unit];
   const n = Number(m[1]) * (mult ?? 1);
   if (!(n > 0)) throw new UsageError(`${flag} must be greater than zero, got "${raw}"`);
   return n;
+}
+
+/** What a rate counts: bytes ("500MB/s") or records ("20k msg/s"). */
+export const RateUnit = { bytes: 'bytes/s', records: 'records/s' } as const;
+export type RateUnit = (typeof RateUnit)[keyof typeof RateUnit];
+
+const COUNT_MULTIPLIERS: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
+
+/**
+ * Parses a throughput: a byte rate as parseBytes does ("500MB/s", "64KiB/s", a bare number is bytes), or a
+ * record rate such as "20000msg/s", "20k records/s", "1.5M rec/s" (decimal k/M/G; msg, msgs, messages, rec,
+ * recs, records or events).
+ */
+export function parseRate(flag: string, raw: string): { value: number; unit: RateUnit } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)\s*(?:msgs?|messages|recs?|records|events)\s*(?:\/s)?\s*$/i.exec(
+    raw,
+  );
+  if (!m) {
+    if (!BYTES_RE.test(raw))
+      throw new UsageError(`${flag} must be a rate like 500MB/s or 20k msg/s, got "${raw}"`);
+    return { value: parseBytes(flag, raw), unit: RateUnit.bytes };
+  }
+  const value = Number(m[1]) * (COUNT_MULTIPLIERS[(m[2] ?? '').toLowerCase()] ?? 1);
+  if (!(value > 0)) throw new UsageError(`${flag} must be greater than zero, got "${raw}"`);
+  return { value, unit: RateUnit.records };
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

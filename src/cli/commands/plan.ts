@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { planPartitions } from '../../analysis/plan.js';
-import { parseBytes, parseNumber, parsePositiveInt } from '../options.js';
+import { parseNumber, parsePositiveInt, parseRate, RateUnit } from '../options.js';
 import { formatTable, printJson } from '../output.js';
 
 interface PlanFlags {
@@ -15,24 +15,44 @@ interface PlanFlags {
   json?: boolean;
 }
 
-function mb(bytesPerSec: number): string {
-  return `${(bytesPerSec / 1e6).toFixed(bytesPerSec % 1e6 === 0 ? 0 : 2)} MB/s`;
+/** A rate for people: decimal byte units (as the flags' MB), or a record count. */
+function fmtRate(value: number, unit: RateUnit): string {
+  if (unit === RateUnit.records)
+    return `${value.toLocaleString('en-US', { maximumFractionDigits: 2 })} records/s`;
+  const units: Array<[number, string]> = [
+    [1e12, 'TB/s'],
+    [1e9, 'GB/s'],
+    [1e6, 'MB/s'],
+    [1e3, 'KB/s'],
+  ];
+  for (const [size, name] of units)
+    if (value >= size) return `${(value / size).toFixed(value % size === 0 ? 0 : 2)} ${name}`;
+  return `${value.toFixed(value % 1 === 0 ? 0 : 2)} B/s`;
 }
 
 export function register(program: Command): void {
   program
     .command('plan')
     .description('partition count for a throughput and a consumer group, with headroom and per-broker load')
-    .requiredOption('--throughput <rate>', 'topic throughput, e.g. 500MB/s')
-    .requiredOption('--per-partition <rate>', 'throughput one partition sustains (measure it), e.g. 50MB/s')
+    .requiredOption('--throughput <rate>', 'topic throughput, e.g. 500MB/s (or records: 200k msg/s)')
+    .requiredOption(
+      '--per-partition <rate>',
+      'throughput one partition sustains (measure it), e.g. 50MB/s or 20k msg/s (same kind as --throughput)',
+    )
     .requiredOption('--consumers <N>', 'consumers in the largest consumer group')
     .option('--headroom <factor>', 'growth factor applied to the minimum (>= 1)', '1.5')
     .option('--brokers <N>', 'brokers in the cluster (per-broker counts and warnings)')
     .option('--replication <N>', 'replication factor, for replicas per broker', '3')
     .option('--json', 'machine-readable output')
     .action((flags: PlanFlags) => {
-      const throughput = parseBytes('--throughput', flags.throughput);
-      const perPartition = parseBytes('--per-partition', flags.perPartition);
+      const t = parseRate('--throughput', flags.throughput);
+      const pp = parseRate('--per-partition', flags.perPartition);
+      if (t.unit !== pp.unit)
+        throw new UsageError(
+          `--throughput is in ${t.unit} but --per-partition in ${pp.unit}; give both in bytes or both in records`,
+        );
+      const throughput = t.value;
+      const perPartition = pp.value;
       const consumers = parsePositiveInt('--consumers', flags.consumers, 1_000_000);
       const headroom = parseNumber('--headroom', flags.headroom, 1, 100);
       const replication = parsePositiveInt('--replication', flags.replication, 100);
@@ -50,9 +70,12 @@ export function register(program: Command): void {
         replication,
         ...(brokers !== undefined ? { brokers } : {}),
       });
-      if (flags.json) return printJson(plan);
+      if (flags.json) return printJson({ ...plan, unit: t.unit });
       const rows: [string, string | number][] = [
-        ['for throughput', `${plan.byThroughput}  (ceil(${mb(throughput)} / ${mb(perPartition)}))`],
+        [
+          'for throughput',
+          `${plan.byThroughput}  (ceil(${fmtRate(throughput, t.unit)} / ${fmtRate(perPartition, t.unit)}))`,
+        ],
         ['minimum', `${plan.minimum}  (max(for throughput, ${consumers} consumers))`],
         ['recommended', `${plan.recommended}  (ceil(minimum x ${headroom}))`],
         [
