@@ -10,6 +10,8 @@
  *                            base rate, 80 % of a burst's records from one key (a flash sale, a retry storm)
  *   tenants[:t[:s]]          t tenants (20) with Zipf(s) (1.2) traffic shares; keys `tenant-07/user-123`,
  *                            value { tenant, user }; bigger tenants also send bigger records
+ *
+ * Aliases: hot-keys/hotkeys → hot, burst/bursts → bursty, multi-tenant/multitenant → tenants (any case).
  */
 import { UsageError } from '../errors.js';
 import { Rng, ZipfSampler } from './prng.js';
@@ -22,6 +24,19 @@ export const WorkloadKind = {
   tenants: 'tenants',
 } as const;
 export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
+
+/** Other names people use for the same workloads (accepted in specs; output uses the canonical name). */
+export const WORKLOAD_ALIASES: Readonly<Record<string, WorkloadKind>> = {
+  'hot-keys': 'hot',
+  hotkeys: 'hot',
+  hot_keys: 'hot',
+  burst: 'bursty',
+  bursts: 'bursty',
+  'multi-tenant': 'tenants',
+  multitenant: 'tenants',
+  multi_tenant: 'tenants',
+  tenant: 'tenants',
+};
 
 export interface WorkloadRecord {
   key: string;
@@ -53,7 +68,8 @@ const DEFAULT_START = Date.UTC(2024, 0, 1);
 
 /** Parses and validates a spec such as "zipf:1.1" (UsageError on anything else). */
 export function parseWorkloadSpec(spec: string): WorkloadSpec {
-  const [name = '', ...rawArgs] = spec.trim().split(':');
+  const [given = '', ...rawArgs] = spec.trim().split(':');
+  const name = WORKLOAD_ALIASES[given.toLowerCase()] ?? given.toLowerCase();
   if (!(Object.values(WorkloadKind) as string[]).includes(name)) {
     throw new UsageError(
       `unknown workload "${spec}"; known: ${Object.values(WorkloadKind).join(', ')} (e.g. zipf:1.1)`,

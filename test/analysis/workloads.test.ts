@@ -83,3 +83,18 @@ test('bad workload specs are usage errors', () => {
     assert.throws(() => parseWorkloadSpec(bad), UsageError, bad);
   }
 });
+
+test('workload aliases (hot-keys, multi-tenant, burst...) name the same generators', () => {
+  const same = (a: string, b: string): void => {
+    assert.deepEqual(parseWorkloadSpec(a), parseWorkloadSpec(b), `${a} = ${b}`);
+    const wa = createWorkload(a, { keys: 50, seed: 3 });
+    const wb = createWorkload(b, { keys: 50, seed: 3 });
+    const ra = Array.from({ length: 200 }, () => wa.next());
+    const rb = Array.from({ length: 200 }, () => wb.next());
+    assert.deepEqual(ra, rb, `${a} generates what ${b} does`);
+  };
+  same('hot-keys:3:0.5', 'hot:3:0.5');
+  same('HotKeys', 'hot');
+  same('multi-tenant:5', 'tenants:5');
+  same('burst:10:0.1', 'bursty:10:0.1');
+});
