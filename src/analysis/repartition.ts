@@ -9,7 +9,7 @@
  * huge key spaces cost bounded memory and every key is either fully in or fully out.
  */
 import { murmur2 } from '../hash/index.js';
-import { createStrategy, type StrategyOptions } from '../partitioners/registry.js';
+import { canonicalStrategyName, createStrategy, type StrategyOptions } from '../partitioners/registry.js';
 import type { PartitionContext, Partitioner } from '../partitioners/types.js';
 import type { AnalysisRecord } from './analyzer.js';
 import type { RecordSink } from './input.js';
@@ -39,7 +39,8 @@ function gcd(a: number, b: number): number {
  * only |a − b| / max(a, b).
  */
 export function expectedMovedShare(strategy: string, from: number, to: number): number | null {
-  const name = strategy.split(':')[0] ?? '';
+  const given = strategy.split(':')[0] ?? '';
+  const name = canonicalStrategyName(given) ?? given;
   if (from === to) return 0;
   if (MODULO_STRATEGIES.has(name)) {
     const lcm = (from / gcd(from, to)) * to;

@@ -34,6 +34,43 @@ for (const d of [...coreStrategies, ...routingStrategies]) {
   definitions.set(d.name, d);
 }
 
+/**
+ * Other names for registered strategies, as users meet them elsewhere: the hash names (librdkafka calls its
+ * CRC32 partitioner "consistent"), KIP-794's "uniform sticky", Java's class-style names, hyphen/underscore
+ * variants. Output keeps the spec as the user wrote it.
+ */
+export const STRATEGY_ALIASES: Readonly<Record<string, string>> = {
+  crc32: 'consistent',
+  crc32_random: 'consistent_random',
+  'round-robin': 'roundrobin',
+  round_robin: 'roundrobin',
+  'uniform-sticky': 'adaptive',
+  uniform_sticky: 'adaptive',
+  'adaptive-sticky': 'adaptive',
+  java: 'default',
+  'java-default': 'default',
+  salting: 'salted',
+  time_window: 'time-window',
+  timewindow: 'time-window',
+  load_aware: 'load-aware',
+  'jump-hash': 'jump',
+  'murmur2-random': 'murmur2_random',
+  'fnv1a-random': 'fnv1a_random',
+  'consistent-random': 'consistent_random',
+};
+
+/** The registered name a spec's name (or alias) stands for, or undefined when unknown. */
+export function canonicalStrategyName(name: string): string | undefined {
+  if (definitions.has(name)) return name;
+  const alias = STRATEGY_ALIASES[name];
+  return alias !== undefined && definitions.has(alias) ? alias : undefined;
+}
+
+function definitionOf(name: string): StrategyDefinition | undefined {
+  const canonical = canonicalStrategyName(name);
+  return canonical === undefined ? undefined : definitions.get(canonical);
+}
+
 /** All strategy names, sorted. */
 export function strategyNames(): string[] {
   return [...definitions.keys()].sort();
@@ -45,13 +82,13 @@ export function strategyDefinitions(): StrategyDefinition[] {
 
 /** True when any of the specs names a strategy that reads record fields beyond the key (see StrategyDefinition). */
 export function specsReadRecordFields(specs: readonly string[]): boolean {
-  return specs.some((spec) => definitions.get(spec.trim().split(':')[0] ?? '')?.readsRecordFields !== false);
+  return specs.some((spec) => definitionOf(spec.trim().split(':')[0] ?? '')?.readsRecordFields !== false);
 }
 
 /** Builds a partitioner from a spec like "murmur2" or "salted:8". Throws UsageError for unknown names. */
 export function createStrategy(spec: string, options: StrategyOptions = {}): Partitioner {
   const [name = '', ...args] = spec.trim().split(':');
-  const def = definitions.get(name);
+  const def = definitionOf(name);
   if (!def)
     throw new UsageError(`unknown strategy "${spec}"; known: ${strategyNames().join(', ')}`, 'E_STRATEGY');
   return def.create(args, options);

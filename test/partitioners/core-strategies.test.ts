@@ -411,3 +411,40 @@ test('registry specs: sticky:<batchSize>, librdkafka :<lingerMs>, bad arguments 
   }
   assert.throws(() => createStrategy('adaptive', { batchSize: -1 }), UsageError);
 });
+
+test('strategy aliases (crc32, round-robin, uniform-sticky, ...) build the strategy they name', async () => {
+  const { STRATEGY_ALIASES, canonicalStrategyName } = await import('../../src/partitioners/registry.js');
+  const names = new Set(strategyNames());
+  for (const [alias, target] of Object.entries(STRATEGY_ALIASES)) {
+    assert.ok(names.has(target), `${alias} -> ${target} is registered`);
+    assert.ok(!names.has(alias), `${alias} does not shadow a strategy`);
+    assert.equal(canonicalStrategyName(alias), target);
+  }
+  assert.equal(canonicalStrategyName('nope'), undefined);
+  // crc32 is librdkafka's "consistent": the CRC32 placement of every key, the same as partitionForKey.
+  const crc = createStrategy('crc32');
+  fc.assert(
+    fc.property(fc.string(), fc.integer({ min: 1, max: 500 }), (key, n) => {
+      assert.equal(crc.partition({ key }, { partitionCount: n }), partitionForKey(key, n, 'crc32'));
+    }),
+  );
+  // Keyed aliases place like their targets; round-robin cycles like roundrobin.
+  for (const [alias, target] of [
+    ['crc32_random', 'consistent_random'],
+    ['murmur2-random', 'murmur2_random'],
+    ['java-default', 'default'],
+    ['jump-hash', 'jump'],
+  ] as const) {
+    const a = createStrategy(alias);
+    const b = createStrategy(target);
+    for (const key of ['a', 'user-42', 'ünï']) {
+      const ctx = { partitionCount: 12 };
+      assert.equal(a.partition({ key }, ctx), b.partition({ key }, ctx), `${alias} ${key}`);
+    }
+  }
+  const rr = createStrategy('round-robin');
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => rr.partition({ key: null }, { partitionCount: 3 })),
+    [0, 1, 2, 0, 1, 2],
+  );
+});

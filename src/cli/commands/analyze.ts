@@ -12,7 +12,12 @@ import { Analyzer, type AnalysisResult } from '../../analysis/analyzer.js';
 import { analyzeInput, InputFormat, type ReadProgress } from '../../analysis/input.js';
 import { renderAnalysis } from '../../analysis/render.js';
 import { renderReport } from '../../analysis/report.js';
-import { createStrategy, specsReadRecordFields, strategyNames } from '../../partitioners/registry.js';
+import {
+  canonicalStrategyName,
+  createStrategy,
+  specsReadRecordFields,
+  strategyNames,
+} from '../../partitioners/registry.js';
 import { parseBytes, parseChoice, parseList, parsePositiveInt } from '../options.js';
 import { printJson } from '../output.js';
 import { addFromTopicOptions, runFromTopic, type FromTopicFlags } from './analyze-from-topic.js';
@@ -21,11 +26,14 @@ import { addFromTopicOptions, runFromTopic, type FromTopicFlags } from './analyz
 export function parseStrategies(raw: string): string[] {
   // Some specs contain commas themselves (composite:tenant,user): a part that does not start with a
   // strategy name continues the previous spec.
-  const known = new Set(strategyNames());
   const specs: string[] = [];
   for (const part of parseList('--strategy', raw)) {
     const name = part.split(':')[0] ?? '';
-    if (!known.has(name) && specs.length > 0 && specs[specs.length - 1]!.includes(':'))
+    if (
+      canonicalStrategyName(name) === undefined &&
+      specs.length > 0 &&
+      specs[specs.length - 1]!.includes(':')
+    )
       specs[specs.length - 1] += `,${part}`;
     else specs.push(part);
   }
