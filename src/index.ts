@@ -5,7 +5,13 @@
 export { KpartError, UsageError, InputError, ClusterError } from './errors.js';
 export { murmur2, fnv1a, crc32, partitionForKey, toPositive, keyBytes, HashAlgorithm } from './hash/index.js';
 export type { KeyInput } from './hash/index.js';
-export { createStrategy, strategyNames, strategyDefinitions } from './partitioners/registry.js';
+export {
+  canonicalStrategyName,
+  createStrategy,
+  STRATEGY_ALIASES,
+  strategyNames,
+  strategyDefinitions,
+} from './partitioners/registry.js';
 export type { StrategyDefinition, StrategyOptions } from './partitioners/registry.js';
 export type { Partitioner, PartitionContext, RecordInfo } from './partitioners/types.js';
 export { validateFor } from './partitioners/types.js';
