@@ -231,12 +231,12 @@ export class RecordScanner {
   private csvSize = -1;
   private csvNeed = 0;
   /**
-   * A CSV record whose quoted field goes on over the next line(s) (RFC 4180): its lines so far, the line
-   * number it started on and its bytes. Bounded by maxLineBytes; a quote that never closes (limit or end of
+   * A CSV record whose quoted field goes on over the next line(s) (RFC 4180): its lines so far with their
+   * byte sizes, the line number it started on and its total bytes. Bounded by maxLineBytes; a quote that never closes (limit or end of
    * input) makes only the first line malformed, and the lines after it are read again on their own, so one
    * stray quote cannot swallow the rest of the file.
    */
-  private csvPending: { lines: string[]; first: number; bytes: number } | undefined;
+  private csvPending: { lines: string[]; sizes: number[]; first: number; bytes: number } | undefined;
   // fast-path scratch state (fields, so the hot loop allocates nothing)
   private keyStart = 0;
   private keyEnd = 0;
@@ -425,7 +425,7 @@ export class RecordScanner {
     for (let i = 1; i < p.lines.length; i++) {
       const line = p.lines[i]!;
       if (line.trim() === '') continue; // blank lines carry no record
-      this.csvText(line, p.first + i, Buffer.byteLength(line));
+      this.csvText(line, p.first + i, p.sizes[i]!);
     }
   }
 
@@ -437,6 +437,7 @@ export class RecordScanner {
     const p = this.csvPending;
     if (p) {
       p.lines.push(line);
+      p.sizes.push(size);
       p.bytes += 1 + size; // the newline inside the quoted field counts
       if (endsInsideQuote(line, true)) {
         // still open (checked on the new line only, so a long record costs linear time); too long to be one
@@ -451,7 +452,7 @@ export class RecordScanner {
     const fields = parseCsvLine(text);
     if (!fields) {
       // unreachable when `p` was set (the quote state said closed); a new record opens a quoted field
-      if (!p) this.csvPending = { lines: [line], first: lineNo, bytes: size };
+      if (!p) this.csvPending = { lines: [line], sizes: [size], first: lineNo, bytes: size };
       else this.abandonCsvPending();
       return;
     }

@@ -69,7 +69,8 @@ const DEFAULT_START = Date.UTC(2024, 0, 1);
 /** Parses and validates a spec such as "zipf:1.1" (UsageError on anything else). */
 export function parseWorkloadSpec(spec: string): WorkloadSpec {
   const [given = '', ...rawArgs] = spec.trim().split(':');
-  const name = WORKLOAD_ALIASES[given.toLowerCase()] ?? given.toLowerCase();
+  const lower = given.toLowerCase();
+  const name = WORKLOAD_ALIASES[lower] ?? lower;
   if (!(Object.values(WorkloadKind) as string[]).includes(name)) {
     throw new UsageError(
       `unknown workload "${spec}"; known: ${Object.values(WorkloadKind).join(', ')} (e.g. zipf:1.1)`,
