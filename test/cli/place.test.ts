@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.js';
 import { partitionForKey } from '../../src/hash/index.js';
+import { sharedFile } from '../support/shared.js';
 
-const golden = readFileSync(new URL('../../../../shared/golden/hash-vectors.jsonl', import.meta.url), 'utf8')
+const golden = readFileSync(sharedFile('golden/hash-vectors.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .map(

@@ -3,10 +3,12 @@
 // for the key given as bytes and, when it is valid UTF-8, as a JS string.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { partitionForKey } from '../../src/hash/index.js';
+import { sharedCopy, sharedFile, sharedOriginal } from '../support/shared.js';
 
-const path = new URL('../../../../shared/golden/hash-vectors.jsonl', import.meta.url);
+const GOLDEN = 'golden/hash-vectors.jsonl';
+const path = sharedFile(GOLDEN);
 interface Vector {
   key_hex: string;
   partitions: number;
@@ -20,8 +22,18 @@ const vectors: Vector[] = readFileSync(path, 'utf8')
   .map((l) => JSON.parse(l) as Vector);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-test('golden file is the full 3000-vector set', () => {
+test('golden file is the full 3000-vector set', (t) => {
   assert.equal(vectors.length, 3000);
+  t.diagnostic(`read ${path}`);
+});
+
+test("the repository's copy of the golden file is byte-identical to ../shared's", (t) => {
+  if (!existsSync(sharedOriginal(GOLDEN)))
+    return t.skip('no ../shared beside this clone: the copy is the source');
+  assert.ok(
+    readFileSync(sharedOriginal(GOLDEN)).equals(readFileSync(sharedCopy(GOLDEN))),
+    'refresh test/fixtures/shared',
+  );
 });
 
 for (const algo of ['murmur2', 'fnv1a', 'crc32'] as const) {

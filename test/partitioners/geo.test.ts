@@ -4,8 +4,20 @@ import { GeoPartitioner, tableLookup } from '../../src/partitioners/geo.js';
 import { loadMmdbLookup, openMmdbLookup } from '../../src/partitioners/geo-mmdb.js';
 import { createStrategy } from '../../src/partitioners/registry.js';
 import { murmur2, partitionForKey, toPositive } from '../../src/hash/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { sharedCopy, sharedFile, sharedOriginal } from '../support/shared.js';
 
-const mmdb = new URL('../../../../shared/geo/GeoIP2-City-Test.mmdb', import.meta.url).pathname;
+const MMDB = 'geo/GeoIP2-City-Test.mmdb';
+const mmdb = sharedFile(MMDB);
+
+test("the repository's copy of the MaxMind test database is byte-identical to ../shared's", (t) => {
+  if (!existsSync(sharedOriginal(MMDB)))
+    return t.skip('no ../shared beside this clone: the copy is the source');
+  assert.ok(
+    readFileSync(sharedOriginal(MMDB)).equals(readFileSync(sharedCopy(MMDB))),
+    'refresh test/fixtures/shared',
+  );
+});
 
 test('MaxMind test database: regions at each level, unknown addresses undefined', async () => {
   const country = loadMmdbLookup(mmdb, 'country');
